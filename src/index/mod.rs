@@ -1,0 +1,135 @@
+//! The repository model the rules query: every artifact, the discovered file set, and the shared
+//! helpers (environment classifier, secret and placeholder detectors, image linkage, reference
+//! resolver, masking). Built once, read-only, `Sync`.
+
+pub mod environment;
+pub mod files;
+pub mod images;
+pub mod mask;
+pub mod placeholder;
+pub mod resolve;
+pub mod secrets;
+
+use crate::config::Settings;
+use crate::model::compose::ComposeService;
+use crate::model::k8s::K8sObject;
+use crate::model::workflow::Job;
+use crate::model::{
+    Artifact, ArtifactData, ArtifactKind, ComposeFile, Dockerfile, EnvFile, Environment, GitlabCi, K8sFile, Workflow,
+};
+
+pub use files::{FileMeta, FileSet};
+pub use images::ImageLinks;
+pub use resolve::Resolution;
+
+/// The whole repository, as the rules see it.
+#[derive(Debug)]
+pub struct Project {
+    /// Display name of the audited root (its directory name; never an absolute path).
+    pub root_name: String,
+    /// Every discovered file and directory (not only artifacts), for reference resolution.
+    pub files: FileSet,
+    /// Parsed artifacts, sorted by path.
+    pub artifacts: Vec<Artifact>,
+    pub images: ImageLinks,
+    /// A git repository (index) was found: "tracked" is meaningful.
+    pub has_git: bool,
+}
+
+impl Project {
+    /// Build the index: classify environments, link images. `artifacts` need not be sorted.
+    pub fn build(
+        root_name: String,
+        files: FileSet,
+        mut artifacts: Vec<Artifact>,
+        has_git: bool,
+        settings: &Settings,
+    ) -> Project {
+        artifacts.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        let mut project = Project { root_name, files, artifacts, images: ImageLinks::default(), has_git };
+        let envs = environment::classify_all(&project, settings);
+        for (a, e) in project.artifacts.iter_mut().zip(envs) {
+            a.env = e;
+        }
+        project.images = ImageLinks::build(&project);
+        project
+    }
+
+    pub fn artifact(&self, path: &str) -> Option<&Artifact> {
+        self.artifacts.binary_search_by(|a| a.source.path.as_str().cmp(path)).ok().and_then(|i| self.artifacts.get(i))
+    }
+
+    pub fn of_kind(&self, kind: ArtifactKind) -> impl Iterator<Item = &Artifact> {
+        self.artifacts.iter().filter(move |a| a.kind == kind)
+    }
+
+    /// Artifacts that rules evaluate (test data is inventoried, not audited).
+    pub fn audited(&self) -> impl Iterator<Item = &Artifact> {
+        self.artifacts.iter().filter(|a| a.env.env != Environment::Test)
+    }
+
+    pub fn dockerfiles(&self) -> impl Iterator<Item = (&Artifact, &Dockerfile)> {
+        self.audited().filter_map(|a| match &a.data {
+            ArtifactData::Dockerfile(d) => Some((a, d)),
+            _ => None,
+        })
+    }
+
+    pub fn compose_files(&self) -> impl Iterator<Item = (&Artifact, &ComposeFile)> {
+        self.audited().filter_map(|a| match &a.data {
+            ArtifactData::Compose(c) => Some((a, c)),
+            _ => None,
+        })
+    }
+
+    pub fn compose_services(&self) -> impl Iterator<Item = (&Artifact, &ComposeFile, &ComposeService)> {
+        self.compose_files().flat_map(|(a, c)| c.services.iter().map(move |s| (a, c, s)))
+    }
+
+    pub fn k8s_files(&self) -> impl Iterator<Item = (&Artifact, &K8sFile)> {
+        self.audited().filter_map(|a| match &a.data {
+            ArtifactData::Kubernetes(k) => Some((a, k)),
+            _ => None,
+        })
+    }
+
+    pub fn k8s_objects(&self) -> impl Iterator<Item = (&Artifact, &K8sObject)> {
+        self.k8s_files().flat_map(|(a, k)| k.objects.iter().map(move |o| (a, o)))
+    }
+
+    pub fn workflows(&self) -> impl Iterator<Item = (&Artifact, &Workflow)> {
+        self.audited().filter_map(|a| match &a.data {
+            ArtifactData::Workflow(w) => Some((a, w)),
+            _ => None,
+        })
+    }
+
+    pub fn workflow_jobs(&self) -> impl Iterator<Item = (&Artifact, &Workflow, &Job)> {
+        self.workflows().flat_map(|(a, w)| w.jobs.iter().map(move |j| (a, w, j)))
+    }
+
+    pub fn gitlab(&self) -> impl Iterator<Item = (&Artifact, &GitlabCi)> {
+        self.audited().filter_map(|a| match &a.data {
+            ArtifactData::GitlabCi(g) => Some((a, g)),
+            _ => None,
+        })
+    }
+
+    pub fn env_files(&self) -> impl Iterator<Item = (&Artifact, &EnvFile)> {
+        self.audited().filter_map(|a| match &a.data {
+            ArtifactData::EnvFile(e) => Some((a, e)),
+            _ => None,
+        })
+    }
+
+    /// Something deployable was found (else the verdict is NOT ASSESSED).
+    pub fn is_deployable(&self) -> bool {
+        self.audited().any(|a| a.kind.is_deployable())
+    }
+
+    /// Resolve `path` as written in `from_file`, relative to `base_dir` (repository-relative dir;
+    /// `None` = the directory of `from_file`).
+    pub fn resolve(&self, from_file: &str, base_dir: Option<&str>, path: &str) -> Resolution {
+        resolve::resolve(&self.files, from_file, base_dir, path)
+    }
+}

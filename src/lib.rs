@@ -1,0 +1,21 @@
+//! prodready: is this repository ready to deploy to production — and exactly why not.
+//!
+//! Pipeline (one way): `discover` → `parse` (rayon) → `index` → `rules` via `engine` →
+//! `suppress` → `score` → `report` → renderers. See `ARCHITECTURE` notes in README.
+
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod discover;
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod index;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod score;
+pub mod source;
+pub mod suppress;

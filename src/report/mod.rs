@@ -1,0 +1,102 @@
+//! The report: the one input of every renderer. Built from the analysis; renderers never import
+//! rules and never see internal stages.
+
+pub mod json;
+pub mod markdown;
+pub mod terminal;
+
+use std::collections::BTreeMap;
+
+use crate::finding::{Diagnostic, Finding, Severity};
+use crate::model::{ArtifactKind, EnvInfo, Environment};
+use crate::rules::meta::RuleId;
+use crate::score::Scorecard;
+
+/// One audited (or inventoried) artifact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InventoryItem {
+    pub path: String,
+    pub kind: ArtifactKind,
+    pub env: EnvInfo,
+    pub tracked: bool,
+    /// False for test data (inventoried, not audited).
+    pub audited: bool,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    pub items: Vec<InventoryItem>,
+}
+
+impl Inventory {
+    /// kind → environment → count.
+    pub fn counts(&self) -> BTreeMap<ArtifactKind, BTreeMap<Environment, u32>> {
+        let mut m: BTreeMap<ArtifactKind, BTreeMap<Environment, u32>> = BTreeMap::new();
+        for i in &self.items {
+            *m.entry(i.kind).or_default().entry(i.env.env).or_default() += 1;
+        }
+        m
+    }
+}
+
+/// The gate decision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gate {
+    pub passed: bool,
+    /// Why it failed (empty when passed).
+    pub reasons: Vec<String>,
+    /// `blocker`, `high`, … or `never`.
+    pub fail_on: String,
+    pub min_score: Option<f64>,
+}
+
+/// Everything that varies between identical runs lives here.
+#[derive(Clone, Debug, Default)]
+pub struct Stats {
+    pub files_discovered: usize,
+    pub files_scanned: usize,
+    pub bytes_scanned: u64,
+    pub duration_ms: u64,
+    pub threads: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub tool_version: &'static str,
+    /// Directory name of the audited root (never an absolute path).
+    pub root_name: String,
+    pub scorecard: Scorecard,
+    /// Sorted by (path, line, column, rule).
+    pub findings: Vec<Finding>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub inventory: Inventory,
+    pub gate: Gate,
+    pub stats: Stats,
+    /// Rules that were evaluated.
+    pub rules: Vec<RuleId>,
+}
+
+impl Report {
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.is_active())
+    }
+
+    /// Active findings of exactly this severity.
+    pub fn with_severity(&self, s: Severity) -> impl Iterator<Item = &Finding> {
+        self.active().filter(move |f| f.severity == s)
+    }
+
+    /// Active findings ordered for reading: most severe first, then by location.
+    pub fn by_severity(&self) -> Vec<&Finding> {
+        let mut v: Vec<&Finding> = self.active().collect();
+        v.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.sort_key().cmp(&b.sort_key())));
+        v
+    }
+}
+
+/// Options that shape rendering (not content).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RenderOptions {
+    pub color: bool,
+    pub quiet: bool,
+}

@@ -1,0 +1,13 @@
+//! Repository-level rules (`PARSE`, `OPS`, `SEC`…): one file per rule, one registration line each.
+
+mod no_runbooks;
+mod unloadable;
+
+pub use no_runbooks::runbook_evidence;
+
+use super::Rule;
+
+pub fn register(rules: &mut Vec<Box<dyn Rule>>) {
+    rules.push(Box::new(no_runbooks::NoRunbooks));
+    rules.push(Box::new(unloadable::Unloadable));
+}
