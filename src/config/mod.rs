@@ -111,6 +111,8 @@ pub struct Settings {
     pub include_ignored: bool,
     pub max_file_size: u64,
     pub disabled: BTreeSet<RuleId>,
+    /// When set, only these rules run (`--select`).
+    pub select: Option<BTreeSet<RuleId>>,
     pub severity_overrides: BTreeMap<RuleId, Severity>,
     production_env: Option<GlobSet>,
     pub production_env_patterns: Vec<String>,
@@ -132,6 +134,7 @@ impl Settings {
             include_ignored: false,
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             disabled: BTreeSet::new(),
+            select: None,
             severity_overrides: BTreeMap::new(),
             production_env: None,
             production_env_patterns: Vec::new(),
@@ -155,7 +158,7 @@ impl Settings {
     }
 
     pub fn is_enabled(&self, rule: RuleId) -> bool {
-        !self.disabled.contains(&rule)
+        !self.disabled.contains(&rule) && self.select.as_ref().is_none_or(|s| s.contains(&rule))
     }
 
     pub fn category_weight(&self, c: Category) -> f64 {

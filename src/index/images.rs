@@ -78,7 +78,10 @@ pub fn docker_builds_in(script: &str) -> Vec<CiBuild> {
     let joined = script.replace("\\\n", " ");
     // `${{ github.sha }}` → `${{github.sha}}` so expressions stay one token.
     let joined = EXPR.as_ref().map_or(joined.clone(), |re| {
-        re.replace_all(&joined, |c: &regex::Captures<'_>| format!("${{{{{}}}}}", c.get(1).map_or("", |m| m.as_str()).trim())).into_owned()
+        re.replace_all(&joined, |c: &regex::Captures<'_>| {
+            format!("${{{{{}}}}}", c.get(1).map_or("", |m| m.as_str()).trim())
+        })
+        .into_owned()
     });
     for c in re.captures_iter(&joined) {
         let args = c.get(1).map_or("", |m| m.as_str());
