@@ -53,8 +53,32 @@ pub fn rules_listing(category: Option<&str>, format: &str) -> Result<String, Str
             }
             Ok(out)
         }
-        other => Err(format!("unknown format `{other}` (expected text or json)")),
+        "markdown" => Ok(markdown_table(&rules)),
+        other => Err(format!("unknown format `{other}` (expected text, json or markdown)")),
     }
+}
+
+/// The README rule table (kept current by a test).
+pub fn markdown_table(rules: &[&&crate::rules::meta::RuleMeta]) -> String {
+    let mut out = String::from("| Code | Name | Category | Severity | Summary |\n|---|---|---|---|---|\n");
+    for m in rules {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            m.code,
+            m.name,
+            m.category.id(),
+            m.severity.id(),
+            m.summary.replace('|', "\\|")
+        );
+    }
+    out
+}
+
+/// The full catalog as a Markdown table.
+pub fn readme_table() -> String {
+    let all: Vec<_> = RULES.iter().collect();
+    markdown_table(&all)
 }
 
 /// `prodready explain CODE`.

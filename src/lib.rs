@@ -3,6 +3,11 @@
 //! Pipeline (one way): `discover` → `parse` (rayon) → `index` → `rules` via `engine` →
 //! `suppress` → `score` → `report` → renderers. See `ARCHITECTURE` notes in README.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::string_slice)
+)]
+
 pub mod app;
 pub mod catalog;
 pub mod cli;

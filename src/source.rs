@@ -168,10 +168,10 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let start = self.line_starts.get(idx).copied().unwrap_or(0);
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or_else(|| count_chars_lossy(&self.text.as_bytes()[start..offset]), |s| s.chars().count());
+        let col = self.text.get(start..offset).map_or_else(
+            || count_chars_lossy(self.text.as_bytes().get(start..offset).unwrap_or(&[])),
+            |s| s.chars().count(),
+        );
         Pos::new(to_u32(idx + 1), to_u32(col + 1))
     }
 

@@ -170,14 +170,14 @@ pub fn classify(path: &str, charts: &BTreeSet<String>) -> Option<ArtifactKind> {
         if lower.starts_with("prometheus") && !lower.contains("rule") && !lower.contains("alert") {
             return Some(ArtifactKind::Prometheus);
         }
-        if lower.contains("rules") || lower.starts_with("alert") || (in_dir(&["prometheus"]) && lower.contains("alert"))
-        {
-            if in_dir(&["prometheus", "alert", "monitoring", "rules"])
+        if (lower.contains("rules")
+            || lower.starts_with("alert")
+            || (in_dir(&["prometheus"]) && lower.contains("alert")))
+            && (in_dir(&["prometheus", "alert", "monitoring", "rules"])
                 || lower.ends_with(".rules.yml")
-                || lower.ends_with(".rules.yaml")
-            {
-                return Some(ArtifactKind::PrometheusRules);
-            }
+                || lower.ends_with(".rules.yaml"))
+        {
+            return Some(ArtifactKind::PrometheusRules);
         }
         if in_dir(&["grafana"]) {
             return Some(ArtifactKind::Grafana);

@@ -52,7 +52,7 @@ pub fn example_domain(text: &str) -> Option<String> {
         let host = h.as_str().to_ascii_lowercase();
         let labels: Vec<&str> = host.split('.').collect();
         let n = labels.len();
-        let tail2 = if n >= 2 { labels[n - 2..].join(".") } else { host.clone() };
+        let tail2 = labels.get(n.saturating_sub(2)..).map_or_else(|| host.clone(), |l| l.join("."));
         let tld = labels.last().copied().unwrap_or("");
         let reserved = matches!(tail2.as_str(), "example.com" | "example.net" | "example.org")
             || matches!(tld, "example" | "invalid" | "test")
@@ -160,7 +160,12 @@ pub fn script_effect(script: &str) -> ScriptEffect {
             }
         }
         if let Some(pos) = line.find("<<") {
-            let tag = line[pos + 2..].trim().trim_start_matches('-').trim_matches(|c| c == '\'' || c == '"');
+            let tag = line
+                .get(pos + 2..)
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches('-')
+                .trim_matches(|c| c == '\'' || c == '"');
             let tag: String = tag.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
             if !tag.is_empty() {
                 in_heredoc = Some(tag);

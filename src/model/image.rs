@@ -27,7 +27,7 @@ impl ImageRef {
         let (name, tag) = match rest.get(last_slash..).and_then(|tail| tail.rfind(':')) {
             Some(i) => {
                 let split = last_slash + i;
-                (&rest[..split], rest.get(split + 1..).map(str::to_owned))
+                (rest.get(..split).unwrap_or(rest), rest.get(split + 1..).map(str::to_owned))
             }
             None => (rest, None),
         };

@@ -52,8 +52,8 @@ pub fn parse(s: &str) -> Vec<Interpolation> {
                 }
                 let body = s.get(body_start..j - 1).unwrap_or("");
                 let name_len = body.char_indices().find(|(_, c)| !is_name_char(*c)).map_or(body.len(), |(k, _)| k);
-                let name = &body[..name_len];
-                let rest = &body[name_len..];
+                let name = body.get(..name_len).unwrap_or("");
+                let rest = body.get(name_len..).unwrap_or("");
                 if !name.is_empty() && name.chars().next().is_some_and(is_name_start) {
                     let (default, required) =
                         if let Some(d) = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-')) {

@@ -247,7 +247,7 @@ pub struct DataMap {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum K8sBody {
-    Workload(Workload),
+    Workload(Box<Workload>),
     Service(K8sService),
     Ingress(Ingress),
     Hpa(Hpa),

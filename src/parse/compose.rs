@@ -346,7 +346,7 @@ pub fn parse_port(raw: Spanned<String>) -> PortMapping {
     } else {
         let parts: Vec<&str> = body.split(':').collect();
         if parts.len() == 3 {
-            (parts.first().map(|s| (*s).to_owned()), parts[1..].join(":"))
+            (parts.first().map(|s| (*s).to_owned()), parts.get(1..).map(|p| p.join(":")).unwrap_or_default())
         } else {
             (None, body.clone())
         }

@@ -54,7 +54,7 @@ fn object(r: &mut Reader, doc: usize, root: Node<'_>) -> Option<K8sObject> {
     let spec = root.get("spec");
     let ctx = format!("{}/{}", kind.value, name.as_ref().map_or("<unnamed>", |n| n.value.as_str()));
     let body = match WorkloadKind::parse(&kind.value) {
-        Some(wk) => K8sBody::Workload(workload(r, wk, root, spec, &ctx)),
+        Some(wk) => K8sBody::Workload(Box::new(workload(r, wk, root, spec, &ctx))),
         None => match kind.value.as_str() {
             "Service" => K8sBody::Service(service(spec)),
             "Ingress" => K8sBody::Ingress(ingress(spec)),

@@ -154,8 +154,7 @@ pub fn parse(text: &str) -> YamlStream {
     let mut out = YamlStream::default();
     let mut parser = Parser::new_from_str(text);
     let mut builder: Option<Builder> = None;
-    loop {
-        let Some(next) = parser.next_event() else { break };
+    while let Some(next) = parser.next_event() {
         let (event, span) = match next {
             Ok(ev) => ev,
             Err(e) => {
