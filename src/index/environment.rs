@@ -107,7 +107,7 @@ pub fn classify_path(path: &str, kind: ArtifactKind) -> EnvInfo {
 
 /// Classify every artifact of the project (same order as `project.artifacts`).
 pub fn classify_all(project: &Project, settings: &Settings) -> Vec<EnvInfo> {
-    project
+    let mut infos: Vec<EnvInfo> = project
         .artifacts
         .iter()
         .map(|a| {
@@ -119,7 +119,126 @@ pub fn classify_all(project: &Project, settings: &Settings) -> Vec<EnvInfo> {
             }
             classify_path(a.path(), a.kind)
         })
-        .collect()
+        .collect();
+    // Files that a deploy job uses are on the deploy path of that job's environment.
+    for (path, env, reason) in deploy_uses(project, &infos) {
+        let Ok(i) = project.artifacts.binary_search_by(|a| a.source.path.as_str().cmp(path.as_str())) else { continue };
+        if let Some(info) = infos.get_mut(i) {
+            if info.env == Environment::Default {
+                *info = EnvInfo { env, reason };
+            }
+        }
+    }
+    infos
+}
+
+/// Is a CI job a deployment, and to which environment?
+fn deploy_env(name: &str, environment: Option<&str>) -> Option<Environment> {
+    if let Some(e) = environment {
+        let e = e.to_ascii_lowercase();
+        for w in words(&e) {
+            if let Some(env) = marker(&w) {
+                return matches!(env, Environment::Production | Environment::Staging).then_some(env);
+            }
+        }
+        if e.contains("prod") {
+            return Some(Environment::Production);
+        }
+    }
+    let n = name.to_ascii_lowercase();
+    let deployish = ["deploy", "release", "rollout", "publish", "promote", "cd"]
+        .iter()
+        .any(|k| n.split(['-', '_', ' ', ':']).any(|w| w == *k || w.starts_with(k)));
+    if !deployish {
+        return None;
+    }
+    if n.contains("staging") || n.contains("stage") {
+        Some(Environment::Staging)
+    } else if n.contains("dev") || n.contains("test") || n.contains("preview") {
+        None
+    } else {
+        Some(Environment::Production)
+    }
+}
+
+/// Paths (repository-relative, existing artifacts) a script references with `-f`/`--file`/`-k`
+/// or as a plain argument.
+fn referenced_paths<'a>(project: &Project, script: &'a str) -> Vec<String> {
+    let mut out = Vec::new();
+    let toks: Vec<&'a str> = script
+        .split(|c: char| c.is_whitespace() || c == ';' || c == '&' || c == '|')
+        .filter(|t| !t.is_empty())
+        .collect();
+    for t in toks {
+        let t = t.trim_matches(|c| c == '"' || c == '\'' || c == '(' || c == ')');
+        let t = t.split_once('=').map_or(t, |(k, v)| if k.starts_with("--") { v } else { t });
+        let t = t.strip_prefix("./").unwrap_or(t);
+        if t.is_empty() || t.starts_with('-') {
+            continue;
+        }
+        if project.artifact(t).is_some() {
+            out.push(t.to_owned());
+        } else if project.files.contains_dir(t) && !t.is_empty() {
+            // `kubectl apply -f k8s/` / `-k overlays/production`: every artifact under it
+            let prefix = format!("{}/", t.trim_end_matches('/'));
+            out.extend(project.artifacts.iter().filter(|a| a.path().starts_with(&prefix)).map(|a| a.path().to_owned()));
+        }
+    }
+    out
+}
+
+fn deploy_uses(project: &Project, infos: &[EnvInfo]) -> Vec<(String, Environment, String)> {
+    use crate::model::ArtifactData;
+    let mut out = Vec::new();
+    for (a, info) in project.artifacts.iter().zip(infos) {
+        if info.env == Environment::Test {
+            continue;
+        }
+        match &a.data {
+            ArtifactData::Workflow(w) => {
+                for j in &w.jobs {
+                    let Some(env) = deploy_env(&j.id.value, j.environment.as_ref().map(|e| e.value.as_str())) else {
+                        continue;
+                    };
+                    for st in &j.steps {
+                        let mut scripts: Vec<&str> = st.run.iter().map(|r| r.value.as_str()).collect();
+                        scripts.extend(
+                            st.with
+                                .iter()
+                                .filter(|(k, _)| {
+                                    matches!(
+                                        k.value.as_str(),
+                                        "script" | "run" | "command" | "args" | "manifests" | "files" | "file"
+                                    )
+                                })
+                                .map(|(_, v)| v.value.as_str()),
+                        );
+                        for s in scripts {
+                            for p in referenced_paths(project, s) {
+                                out.push((p, env, format!("used by deploy job `{}` in `{}`", j.id.value, a.path())));
+                            }
+                        }
+                    }
+                }
+            }
+            ArtifactData::GitlabCi(g) => {
+                for j in &g.jobs {
+                    let Some(env) = deploy_env(&j.name.value, j.environment.as_ref().map(|e| e.value.as_str())) else {
+                        continue;
+                    };
+                    for line in j.all_script() {
+                        for p in referenced_paths(project, &line.value) {
+                            out.push((p, env, format!("used by deploy job `{}` in `{}`", j.name.value, a.path())));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out.sort();
+    out.dedup_by(|a, b| a.0 == b.0);
+    out
 }
 
 /// A compact label for reports: "production (file name `docker-compose.prod.yml`)".
@@ -139,6 +258,16 @@ mod tests {
 
     fn env(p: &str) -> Environment {
         classify_path(p, ArtifactKind::Compose).env
+    }
+
+    #[test]
+    fn deploy_jobs() {
+        assert_eq!(deploy_env("deploy", Some("production")), Some(Environment::Production));
+        assert_eq!(deploy_env("deploy-staging", None), Some(Environment::Staging));
+        assert_eq!(deploy_env("release", None), Some(Environment::Production));
+        assert_eq!(deploy_env("test", Some("production")), Some(Environment::Production));
+        assert_eq!(deploy_env("lint", None), None);
+        assert_eq!(deploy_env("deploy", Some("review/$CI_COMMIT_REF_NAME")), Some(Environment::Production));
     }
 
     #[test]
