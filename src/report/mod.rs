@@ -3,7 +3,12 @@
 
 pub mod json;
 pub mod markdown;
+#[cfg(test)]
+pub(crate) mod sample;
 pub mod terminal;
+
+#[cfg(test)]
+pub(crate) use sample::sample_report;
 
 use std::collections::BTreeMap;
 
