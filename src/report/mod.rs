@@ -6,6 +6,7 @@ pub mod markdown;
 #[cfg(test)]
 pub(crate) mod sample;
 pub mod terminal;
+mod text;
 
 #[cfg(test)]
 pub(crate) use sample::sample_report;

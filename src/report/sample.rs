@@ -281,7 +281,8 @@ pub(crate) fn sample_report() -> Report {
 
 /// The sample with hostile strings in every user-controlled field renderers print.
 pub(crate) fn hostile_report() -> Report {
-    const EVIL: &str = "a|b `x` <script>alert(1)</script> *em* _u_ [l](http://e) &amp; $x$ ~~s~~\nnext\u{1b}[31mred";
+    const EVIL: &str =
+        "a|b `x` <script>alert(1)</script> *em* _u_ [l](http://e) &amp; $x$ ~~s~~\nNEXTLINE\u{1b}[31mred";
     let mut r = sample_report();
     r.root_name = format!("root {EVIL}");
     for f in &mut r.findings {
