@@ -334,7 +334,10 @@ fn critical_issues(r: &Report, cat: Category) -> String {
     match msgs.len() {
         0 => "—".to_owned(),
         n if n <= 3 => msgs.join("; "),
-        n => format!("{}; +{} more", msgs[..3].join("; "), n - 3),
+        n => {
+            let shown: Vec<&str> = msgs.iter().take(3).map(String::as_str).collect();
+            format!("{}; +{} more", shown.join("; "), n - 3)
+        }
     }
 }
 
