@@ -3,7 +3,13 @@
 
 pub mod json;
 pub mod markdown;
+#[cfg(test)]
+pub(crate) mod sample;
 pub mod terminal;
+mod text;
+
+#[cfg(test)]
+pub(crate) use sample::sample_report;
 
 use std::collections::BTreeMap;
 
