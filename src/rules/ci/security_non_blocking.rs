@@ -5,10 +5,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::locate_in_value;
 use crate::model::gitlab::GitlabJob;
 use crate::model::workflow::{Job, Step};
 use crate::model::{GitlabCi, Workflow};
+use crate::rules::compose::locate_in_value;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 use crate::source::Spanned;

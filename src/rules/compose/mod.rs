@@ -90,17 +90,33 @@ pub(crate) fn merged_definitions<'a>(
     out
 }
 
-/// Span of the first `needle` at or after the start of `within`, up to the end of its last line
-/// (`Cx::find` searches from the start of the line, which can hit a key of the same text).
-pub(crate) fn find_from(cx: &Cx, within: Span, needle: &str) -> Span {
+/// Span of the `n`-th (0-based) occurrence of `needle` at or after the start of `within`, up to
+/// the end of its last line (`Cx::find` searches from the start of the line, which can hit a key
+/// spelled like the value). Falls back to `within`.
+pub(crate) fn find_nth_from(cx: &Cx, within: Span, needle: &str, n: usize) -> Span {
     let Some(src) = cx.source() else { return within };
     if needle.is_empty() {
         return within;
     }
     let start = src.offset(within.start);
     let end = src.offset(Pos::new(within.end.line.saturating_add(1), 1)).max(start);
-    match src.text.get(start..end).and_then(|hay| hay.find(needle)) {
-        Some(i) => src.span(start + i..start + i + needle.len()),
+    match src.text.get(start..end).and_then(|hay| hay.match_indices(needle).nth(n)) {
+        Some((i, _)) => src.span(start + i..start + i + needle.len()),
         None => within,
     }
+}
+
+/// Span of the first `needle` at or after the start of `within`.
+pub(crate) fn find_from(cx: &Cx, within: Span, needle: &str) -> Span {
+    find_nth_from(cx, within, needle, 0)
+}
+
+/// Span of `value[range]`, where `value` is a value as the model holds it and `value_span` where
+/// it is written. The model drops quotes and indentation, so byte offsets do not map; the text is
+/// found by counting its earlier occurrences instead (`postgres://postgres:postgres@` → the
+/// password).
+pub(crate) fn locate_in_value(cx: &Cx, value: &str, value_span: Span, range: std::ops::Range<usize>) -> Span {
+    let needle = value.get(range.clone()).unwrap_or("");
+    let n = value.get(..range.start).map_or(0, |before| before.matches(needle).count());
+    find_nth_from(cx, value_span, needle, n)
 }
