@@ -87,11 +87,14 @@ fn resolved(p: &PortMapping) -> Option<PortMapping> {
     if refs.is_empty() {
         return Some(p.clone());
     }
-    let mut text = raw.clone();
-    for r in refs.iter().rev() {
-        let d = r.default.as_deref()?;
-        text.replace_range(r.offset..r.offset + r.len, d);
+    let mut text = String::with_capacity(raw.len());
+    let mut pos = 0;
+    for r in &refs {
+        text.push_str(raw.get(pos..r.offset)?);
+        text.push_str(r.default.as_deref()?);
+        pos = r.offset + r.len;
     }
+    text.push_str(raw.get(pos..)?);
     Some(parse_port(Spanned::new(text, p.raw.span)))
 }
 
