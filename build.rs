@@ -99,16 +99,23 @@ fn main() {
     collect(&rules_dir, &mut files);
     let mut rules: BTreeMap<String, (String, RuleToml)> = BTreeMap::new();
     let mut names = BTreeMap::new();
+    // PREFIX + three digits; the prefix is uppercase letters with digits allowed inside (`K8S`).
     let code_re_ok = |c: &str| {
-        let letters = c.chars().take_while(|ch| ch.is_ascii_uppercase()).count();
-        letters >= 2 && c.len() == letters + 3 && c[letters..].chars().all(|ch| ch.is_ascii_digit())
+        if !c.is_ascii() || c.len() < 5 {
+            return false;
+        }
+        let (prefix, digits) = c.split_at(c.len() - 3);
+        prefix.starts_with(|ch: char| ch.is_ascii_uppercase())
+            && prefix.ends_with(|ch: char| ch.is_ascii_uppercase())
+            && prefix.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit())
+            && digits.chars().all(|ch| ch.is_ascii_digit())
     };
     for path in &files {
         let rel = path.strip_prefix(&manifest).unwrap_or(path).display().to_string();
         let text = std::fs::read_to_string(path).unwrap_or_else(|e| fail(format!("{rel}: {e}")));
         let rule: RuleToml = toml::from_str(&text).unwrap_or_else(|e| fail(format!("{rel}: {e}")));
         if !code_re_ok(&rule.code) {
-            fail(format!("{rel}: code `{}` must be LETTERS followed by three digits", rule.code));
+            fail(format!("{rel}: code `{}` must be an uppercase prefix (digits allowed inside, as in `K8S`) followed by three digits", rule.code));
         }
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if stem != rule.code {

@@ -1,11 +1,122 @@
 //! Compose rules (`DC`): one file per rule, one registration line each.
 
+mod dangerous_capability;
+mod datastore_port;
+mod docker_socket;
+mod hardcoded_secret;
+mod image_latest;
+mod network_mode_host;
 mod no_healthcheck;
+mod no_memory_limit;
+mod no_restart_policy;
+mod privileged;
 
 pub use no_healthcheck::is_one_shot;
 
-use super::Rule;
+use super::{Cx, Rule};
+use crate::index::files::parent_dir;
+use crate::index::{Project, Resolution};
+use crate::model::compose::ComposeService;
+use crate::model::{ArtifactData, ComposeFile};
+use crate::source::{Pos, Span};
 
 pub fn register(rules: &mut Vec<Box<dyn Rule>>) {
     rules.push(Box::new(no_healthcheck::NoHealthcheck));
+    rules.push(Box::new(no_memory_limit::NoMemoryLimit));
+    rules.push(Box::new(no_restart_policy::NoRestartPolicy));
+    rules.push(Box::new(privileged::Privileged));
+    rules.push(Box::new(docker_socket::DockerSocket));
+    rules.push(Box::new(hardcoded_secret::HardcodedSecret));
+    rules.push(Box::new(image_latest::ImageLatest));
+    rules.push(Box::new(network_mode_host::NetworkModeHost));
+    rules.push(Box::new(dangerous_capability::DangerousCapability));
+    rules.push(Box::new(datastore_port::DatastorePort));
+}
+
+/// A service that only overrides keys of a service defined elsewhere (an overlay such as
+/// `docker-compose.prod.yml` adding `restart:` to `api`): it has no `image`, `build` or `extends`
+/// of its own, so absences in it say nothing.
+pub(crate) fn is_fragment(s: &ComposeService) -> bool {
+    s.image.is_none() && s.build.is_none() && s.extends.is_none()
+}
+
+/// The definitions compose may merge into `s`: the service itself, the chain of services it
+/// `extends`, and the service of the same name in the other compose files of its directory
+/// (`docker-compose.yml` + `docker-compose.prod.yml`) when those are on the production path or in
+/// the same environment. Used by rules that judge an absence ("no memory limit").
+pub(crate) fn merged_definitions<'a>(
+    project: &'a Project,
+    path: &'a str,
+    file: &'a ComposeFile,
+    s: &'a ComposeService,
+) -> Vec<(&'a str, &'a ComposeService)> {
+    let mut out: Vec<(&'a str, &'a ComposeService)> = vec![(path, s)];
+    let (mut cur_path, mut cur_file, mut cur) = (path, file, s);
+    for _ in 0..8 {
+        let Some((ext_file, ext_service)) = &cur.extends else { break };
+        let (p, f): (&'a str, &'a ComposeFile) = match ext_file {
+            None => (cur_path, cur_file),
+            Some(fp) => {
+                let Resolution::File(resolved) = project.resolve(cur_path, None, &fp.value) else { break };
+                match project.artifact(&resolved) {
+                    Some(a) => match &a.data {
+                        ArtifactData::Compose(c) => (a.path(), c),
+                        _ => break,
+                    },
+                    None => break,
+                }
+            }
+        };
+        let Some(next) = f.service(&ext_service.value) else { break };
+        if out.iter().any(|(op, os)| *op == p && std::ptr::eq(*os, next)) {
+            break;
+        }
+        out.push((p, next));
+        (cur_path, cur_file, cur) = (p, f, next);
+    }
+    let dir = parent_dir(path);
+    let here = project.artifact(path).map(|a| a.env.env);
+    for (a, c) in project.compose_files() {
+        if a.path() == path || parent_dir(a.path()) != dir {
+            continue;
+        }
+        if !(a.env.env.is_production_path() || Some(a.env.env) == here) {
+            continue;
+        }
+        if let Some(o) = c.service(&s.name.value) {
+            out.push((a.path(), o));
+        }
+    }
+    out
+}
+
+/// Span of the `n`-th (0-based) occurrence of `needle` at or after the start of `within`, up to
+/// the end of its last line (`Cx::find` searches from the start of the line, which can hit a key
+/// spelled like the value). Falls back to `within`.
+pub(crate) fn find_nth_from(cx: &Cx, within: Span, needle: &str, n: usize) -> Span {
+    let Some(src) = cx.source() else { return within };
+    if needle.is_empty() {
+        return within;
+    }
+    let start = src.offset(within.start);
+    let end = src.offset(Pos::new(within.end.line.saturating_add(1), 1)).max(start);
+    match src.text.get(start..end).and_then(|hay| hay.match_indices(needle).nth(n)) {
+        Some((i, _)) => src.span(start + i..start + i + needle.len()),
+        None => within,
+    }
+}
+
+/// Span of the first `needle` at or after the start of `within`.
+pub(crate) fn find_from(cx: &Cx, within: Span, needle: &str) -> Span {
+    find_nth_from(cx, within, needle, 0)
+}
+
+/// Span of `value[range]`, where `value` is a value as the model holds it and `value_span` where
+/// it is written. The model drops quotes and indentation, so byte offsets do not map; the text is
+/// found by counting its earlier occurrences instead (`postgres://postgres:postgres@` → the
+/// password).
+pub(crate) fn locate_in_value(cx: &Cx, value: &str, value_span: Span, range: std::ops::Range<usize>) -> Span {
+    let needle = value.get(range.clone()).unwrap_or("");
+    let n = value.get(..range.start).map_or(0, |before| before.matches(needle).count());
+    find_nth_from(cx, value_span, needle, n)
 }

@@ -1,5 +1,6 @@
-//! Repository-level rules (`PARSE`, `OPS`, `SEC`…): one file per rule, one registration line each.
+//! Repository-level rules (`PARSE`, `OPS`, `REF`, `SEC`…): one file per rule, one registration line each.
 
+mod build_missing;
 mod no_runbooks;
 mod unloadable;
 
@@ -8,6 +9,7 @@ pub use no_runbooks::runbook_evidence;
 use super::Rule;
 
 pub fn register(rules: &mut Vec<Box<dyn Rule>>) {
+    rules.push(Box::new(build_missing::BuildMissing));
     rules.push(Box::new(no_runbooks::NoRunbooks));
     rules.push(Box::new(unloadable::Unloadable));
 }

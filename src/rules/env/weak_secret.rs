@@ -1,0 +1,81 @@
+//! ENV003: secret-named keys with weak or placeholder values.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::finding::Severity;
+use crate::index::mask::mask;
+use crate::index::secrets::{self, TokenKind, ValueClass};
+use crate::model::EnvFile;
+use crate::rules::compose::locate_in_value;
+use crate::rules::meta::RuleId;
+use crate::rules::{Checked, Cx, Rule, CHECKED};
+
+pub struct WeakSecret;
+
+/// Stand-ins that are also working passwords (`changeme`, `change_me_123`): the detector calls
+/// them placeholders, but copied verbatim from a template they log you in.
+/// TODO: a "weak placeholder" class in `index::secrets` would make this local list unnecessary.
+static WORKING_PLACEHOLDER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)^change[-_]?me").ok());
+
+impl Rule for WeakSecret {
+    fn id(&self) -> RuleId {
+        RuleId::ENV003
+    }
+
+    fn env_file(&self, cx: &mut Cx, env: &EnvFile) -> Checked {
+        for e in &env.entries {
+            let value = e.value.value.as_str();
+            let Some(m) = secrets::check(Some(&e.key.value), value) else { continue };
+            let secret = value.get(m.range.clone()).unwrap_or(value);
+            let masked = mask(secret);
+            let url = m.token == Some(TokenKind::UrlCredentials);
+            let short = secret.chars().count() < 8;
+            let working_placeholder = WORKING_PLACEHOLDER.as_ref().is_some_and(|re| re.is_match(secret.trim()));
+            let key = &e.key.value;
+            let n = secret.chars().count();
+            // (as a predicate for a real file, as a default for a template)
+            let (is, default) = match m.class {
+                ValueClass::Weak if url => {
+                    ("has a weak password in its URL".to_owned(), "a URL with a weak password".to_owned())
+                }
+                ValueClass::Weak if short => {
+                    (format!("is only {n} characters long"), format!("a value of only {n} characters"))
+                }
+                ValueClass::Weak => (
+                    "is a well-known or development-style value".to_owned(),
+                    "a well-known or development-style value".to_owned(),
+                ),
+                ValueClass::Placeholder if working_placeholder => {
+                    ("is a `changeme`-style placeholder".to_owned(), "a `changeme`-style placeholder".to_owned())
+                }
+                ValueClass::Placeholder => ("is still a placeholder".to_owned(), String::new()),
+                _ => continue,
+            };
+            // Point at the secret itself (the password of a URL), mask the whole value.
+            let at = locate_in_value(cx, value, e.value.span, m.range.clone());
+            let span = e.value.span;
+            if env.is_template() {
+                // In a template, stand-ins are the point; defaults that would work if copied
+                // verbatim are not.
+                if m.class == ValueClass::Placeholder && !working_placeholder {
+                    continue;
+                }
+                cx.report(
+                    at,
+                    format!("`{key}` defaults to {default} ({masked}): an insecure default that works if the template is copied verbatim"),
+                )
+                .severity(Severity::Medium)
+                .secret(span)
+                .help("leave the value empty or write an obvious stand-in (`<generate with: openssl rand -base64 32>`)");
+            } else {
+                cx.report(at, format!("`{key}` {is} ({masked}): whoever guesses it gets in"))
+                    .by_env(Severity::Blocker, Severity::High)
+                    .secret(span)
+                    .help("generate a strong value (`openssl rand -base64 32`), store it in a secret manager and rotate it");
+            }
+        }
+        CHECKED
+    }
+}
