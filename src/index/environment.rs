@@ -82,9 +82,11 @@ pub fn classify_path(path: &str, kind: ArtifactKind) -> EnvInfo {
     // File-name markers. Env templates (`.env.production.example`) keep the environment they are
     // a template for: "example"/"template" words describe the role, not the environment.
     let skip_example_words = kind == ArtifactKind::EnvFile;
+    // Pipeline definitions named `ci.yml`, `test.yml`, `e2e.yml` are the pipeline, not test data.
+    let pipeline = matches!(kind, ArtifactKind::GithubWorkflow | ArtifactKind::GithubAction | ArtifactKind::GitlabCi);
     for w in words(name) {
         if let Some(env) = marker(&w) {
-            if skip_example_words && env == Environment::Example {
+            if (skip_example_words && env == Environment::Example) || (pipeline && env == Environment::Test) {
                 continue;
             }
             // `Dockerfile.test`, `docker-compose.ci.yml`: test tooling, not a deploy target.
@@ -286,5 +288,8 @@ mod tests {
         assert_eq!(classify_path(".env.production.example", ArtifactKind::EnvFile).env, Environment::Production);
         assert_eq!(classify_path(".env.example", ArtifactKind::EnvFile).env, Environment::Default);
         assert_eq!(classify_path("Dockerfile.dev", ArtifactKind::Dockerfile).env, Environment::Development);
+        assert_eq!(classify_path(".github/workflows/ci.yml", ArtifactKind::GithubWorkflow).env, Environment::Default);
+        assert_eq!(classify_path(".github/workflows/test.yml", ArtifactKind::GithubWorkflow).env, Environment::Default);
+        assert_eq!(classify_path(".gitlab-ci.yml", ArtifactKind::GitlabCi).env, Environment::Default);
     }
 }

@@ -6,10 +6,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::finding::Location;
-use crate::index::environment::classify_path;
-use crate::index::files::parent_dir;
 use crate::index::{Project, Resolution};
-use crate::model::{Artifact, ArtifactData, ArtifactKind, Environment};
+use crate::model::{Artifact, ArtifactData, ArtifactKind};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 use crate::source::{Span, Spanned};
@@ -223,19 +221,9 @@ impl<'p> Search<'p> {
     }
 }
 
-/// CI definitions to search. TODO: the environment classifier marks `ci.yml`, `test.yml` and
-/// `.gitlab-ci.yml` as test data by their file names (so the engine does not audit them); until
-/// it stops doing so for CI definitions, only a test-data *directory* excludes a CI file here.
+/// CI definitions to search (the audited ones: test-data directories excluded).
 fn ci_files(project: &Project) -> Vec<&Artifact> {
-    project
-        .artifacts
-        .iter()
-        .filter(|a| matches!(a.data, ArtifactData::Workflow(_) | ArtifactData::GitlabCi(_)))
-        .filter(|a| {
-            a.env.env != Environment::Test
-                || classify_path(&format!("{}/pipeline.yml", parent_dir(a.path())), a.kind).env != Environment::Test
-        })
-        .collect()
+    project.audited().filter(|a| matches!(a.data, ArtifactData::Workflow(_) | ArtifactData::GitlabCi(_))).collect()
 }
 
 fn evidence(cx: &mut Cx, path: &str, span: Span, found: &str) {
