@@ -259,6 +259,8 @@ pub enum ArtifactData {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
     pub line: Option<u32>,
+    /// 1-based column, when the parser reported one.
+    pub col: Option<u32>,
     pub message: String,
 }
 

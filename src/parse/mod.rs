@@ -79,7 +79,8 @@ pub fn load(file: &DiscoveredFile) -> Loaded {
             "binary content (NUL bytes); not analysed",
         ));
         let src = SourceFile::from_text(file.path.clone(), String::new());
-        let err = LoadError { line: None, message: "the file holds binary data (NUL bytes), not text".to_owned() };
+        let err =
+            LoadError { line: None, col: None, message: "the file holds binary data (NUL bytes), not text".to_owned() };
         return Loaded { artifact: Some(mk(src, ArtifactData::Unloadable, Some(err))), diagnostics, bytes: n };
     }
     let src = SourceFile::from_bytes(file.path.clone(), &bytes);
@@ -118,7 +119,7 @@ pub fn parse_kind(
             for (line, msg) in problems {
                 diagnostics.push(Diagnostic::new(path.clone(), line, DiagnosticKind::Parse, msg.clone()));
                 if err.is_none() && df.instructions.is_empty() {
-                    err = Some(LoadError { line, message: msg });
+                    err = Some(LoadError { line, col: None, message: msg });
                 }
             }
             (ArtifactData::Dockerfile(df), err)
@@ -145,7 +146,7 @@ pub fn parse_kind(
                     DiagnosticKind::Parse,
                     message.clone(),
                 ));
-                load_error = Some(LoadError { line: Some(e.pos.line), message });
+                load_error = Some(LoadError { line: Some(e.pos.line), col: Some(e.pos.col), message });
             }
             let kind = if k == ArtifactKind::Yaml { sniff_yaml(&stream) } else { k };
             let data = match kind {

@@ -41,7 +41,7 @@ impl Rule for Unloadable {
         let Some(err) = &a.load_error else { return CHECKED };
         let (prod, other) =
             if deploy_kind { (Severity::Blocker, Severity::High) } else { (Severity::High, Severity::Medium) };
-        let span = err.line.map_or(Span::file_start(), |l| Span::point(l, 1));
+        let span = err.line.map_or(Span::file_start(), |l| Span::point(l, err.col.unwrap_or(1)));
         let consequence = match a.kind {
             ArtifactKind::Dockerfile => "the image cannot be built",
             ArtifactKind::Compose => "`docker compose` refuses the whole file",
@@ -50,7 +50,7 @@ impl Rule for Unloadable {
             ArtifactKind::HelmValues | ArtifactKind::HelmChart => "`helm install` fails",
             _ => "the tool that loads it fails to start",
         };
-        cx.report(span, format!("{} `{}` cannot be loaded ({}): {consequence}", a.kind.label(), a.path(), err.message))
+        cx.report(span, format!("`{}` cannot be loaded ({}): {consequence}", a.path(), err.message))
             .by_env(prod, other);
         CHECKED
     }
