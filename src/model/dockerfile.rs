@@ -29,27 +29,32 @@ pub enum Keyword {
 
 impl Keyword {
     pub fn parse(word: &str) -> Keyword {
-        match word.to_ascii_uppercase().as_str() {
-            "ADD" => Keyword::Add,
-            "ARG" => Keyword::Arg,
-            "CMD" => Keyword::Cmd,
-            "COPY" => Keyword::Copy,
-            "ENTRYPOINT" => Keyword::Entrypoint,
-            "ENV" => Keyword::Env,
-            "EXPOSE" => Keyword::Expose,
-            "FROM" => Keyword::From,
-            "HEALTHCHECK" => Keyword::Healthcheck,
-            "LABEL" => Keyword::Label,
-            "MAINTAINER" => Keyword::Maintainer,
-            "ONBUILD" => Keyword::Onbuild,
-            "RUN" => Keyword::Run,
-            "SHELL" => Keyword::Shell,
-            "STOPSIGNAL" => Keyword::Stopsignal,
-            "USER" => Keyword::User,
-            "VOLUME" => Keyword::Volume,
-            "WORKDIR" => Keyword::Workdir,
-            other => Keyword::Unknown(other.to_owned()),
-        }
+        // Compared without allocating: this runs once per instruction.
+        const KNOWN: [Keyword; 18] = [
+            Keyword::Add,
+            Keyword::Arg,
+            Keyword::Cmd,
+            Keyword::Copy,
+            Keyword::Entrypoint,
+            Keyword::Env,
+            Keyword::Expose,
+            Keyword::From,
+            Keyword::Healthcheck,
+            Keyword::Label,
+            Keyword::Maintainer,
+            Keyword::Onbuild,
+            Keyword::Run,
+            Keyword::Shell,
+            Keyword::Stopsignal,
+            Keyword::User,
+            Keyword::Volume,
+            Keyword::Workdir,
+        ];
+        KNOWN
+            .iter()
+            .find(|k| k.as_str().eq_ignore_ascii_case(word))
+            .cloned()
+            .unwrap_or_else(|| Keyword::Unknown(word.to_ascii_uppercase()))
     }
 
     pub fn as_str(&self) -> &str {
