@@ -1792,3 +1792,806 @@ impl<'a> Lexer<'a> {
         (flags, args, end.max(fend), after)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type R = Result<(), String>;
+
+    fn p(line: u32, col: u32) -> Pos {
+        Pos::new(line, col)
+    }
+
+    fn sp(l1: u32, c1: u32, l2: u32, c2: u32) -> Span {
+        Span::new(p(l1, c1), p(l2, c2))
+    }
+
+    fn s(value: &str, span: Span) -> Spanned<String> {
+        Spanned::new(value.to_owned(), span)
+    }
+
+    fn run(text: &str) -> (Dockerfile, Vec<Problem>) {
+        parse(&SourceFile::from_text("Dockerfile", text))
+    }
+
+    /// The adapter's model, when parse-dockerfile accepts the text.
+    fn adapter(text: &str) -> Option<Dockerfile> {
+        let loc = Locator::new(text);
+        let df = run_library(text).ok()?;
+        adapt(text, &loc, &df)
+    }
+
+    fn fallback(text: &str) -> Lexed {
+        lex(text, &Locator::new(text))
+    }
+
+    fn args(df: &Dockerfile, i: usize) -> Result<&Args, String> {
+        df.instructions.get(i).map(|i| &i.args).ok_or_else(|| format!("no instruction {i}"))
+    }
+
+    /// Adapter and fallback agree on a file parse-dockerfile accepts (and can represent).
+    fn assert_same(text: &str) -> R {
+        let Some(a) = adapter(text) else { return Err(format!("rejected: {text:?}")) };
+        let lx = fallback(text);
+        if lx.unsupported {
+            return Err(format!("unsupported: {text:?}"));
+        }
+        let mut b = lx.into_dockerfile();
+        assert!(b.fallback && !a.fallback);
+        b.fallback = false;
+        if a != b {
+            for (x, y) in a.instructions.iter().zip(&b.instructions) {
+                if x != y {
+                    return Err(format!("differs on {text:?}\nadapter:  {x:?}\nfallback: {y:?}"));
+                }
+            }
+            return Err(format!("differs on {text:?}\nadapter:  {a:?}\nfallback: {b:?}"));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn multi_stage_with_alias_and_copy_from() -> R {
+        let text = "FROM golang:1.22 AS build\nWORKDIR /src\nRUN go build -o /app\n\nFROM gcr.io/distroless/static AS Runtime\nCOPY --from=build /app /app\nFROM runtime\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert!(!df.fallback);
+        assert_eq!(df.instructions.len(), 6);
+        assert_eq!(df.stages.len(), 3);
+        let st: Vec<_> = df
+            .stages
+            .iter()
+            .map(|s| (s.index, s.base.value.as_str(), s.name.as_ref().map(|n| n.value.as_str()), s.from_instruction))
+            .collect();
+        assert_eq!(
+            st,
+            vec![
+                (0, "golang:1.22", Some("build"), 0),
+                (1, "gcr.io/distroless/static", Some("Runtime"), 3),
+                (2, "runtime", None, 5),
+            ]
+        );
+        let by_stage: Vec<_> = df.stages.iter().map(|s| s.instructions.clone()).collect();
+        assert_eq!(by_stage, vec![vec![1, 2], vec![4], vec![]]);
+        // Stage alias lookup is case-insensitive; `golang` is an image, not a stage.
+        let bases: Vec<_> = df.stages.iter().map(|s| s.base_stage).collect();
+        assert_eq!(bases, vec![None, None, Some(1)]);
+        let stages: Vec<_> = df.instructions.iter().map(|i| i.stage).collect();
+        assert_eq!(stages, vec![Some(0), Some(0), Some(0), Some(1), Some(1), Some(2)]);
+        assert_eq!(df.stages.first().map(|s| s.name.as_ref().map(|n| n.span)), Some(Some(sp(1, 21, 1, 26))));
+
+        let copy = df.instructions.get(4).ok_or("no COPY")?;
+        assert_eq!(copy.keyword, Keyword::Copy);
+        assert_eq!(copy.flag("FROM").map(|f| (f.value.as_deref(), f.span)), Some((Some("build"), sp(6, 6, 6, 18))));
+        assert_eq!(
+            copy.args,
+            Args::Copy {
+                sources: vec![s("/app", sp(6, 19, 6, 23))],
+                dest: s("/app", sp(6, 24, 6, 28)),
+                heredocs: vec![]
+            }
+        );
+        assert_eq!(copy.span, sp(6, 1, 6, 28));
+        assert_same(text)
+    }
+
+    #[test]
+    fn continuation_lines_keep_exact_positions() -> R {
+        let text = "FROM alpine\nRUN apk add \\\n    # a comment inside\n\n      curl \\\n  && rm -rf /var/cache\nENV A=1 \\\n    B=\"x y\"\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        let run_ins = df.instructions.get(1).ok_or("no RUN")?;
+        assert_eq!(run_ins.keyword_span, sp(2, 1, 2, 4));
+        assert_eq!(run_ins.span, sp(2, 1, 6, 23));
+        let Args::Run { command: Command::Shell(cmd), heredocs } = &run_ins.args else {
+            return Err(format!("{:?}", run_ins.args));
+        };
+        assert_eq!(heredocs, &vec![]);
+        assert_eq!(cmd.span, sp(2, 5, 6, 23));
+        assert_eq!(cmd.value, "apk add \\\n    # a comment inside\n\n      curl \\\n  && rm -rf /var/cache");
+        assert_eq!(
+            args(&df, 2)?,
+            &Args::Env(vec![
+                KeyValue { key: s("A", sp(7, 5, 7, 6)), value: Some(s("1", sp(7, 7, 7, 8))) },
+                KeyValue { key: s("B", sp(8, 5, 8, 6)), value: Some(s("x y", sp(8, 7, 8, 12))) },
+            ])
+        );
+        // A token split by a continuation: value joined, span covers both lines.
+        let text2 = "FROM alpine\nUSER ap\\\np\nEXPOSE 80\\\n80\n";
+        let (df2, _) = run(text2);
+        assert_eq!(args(&df2, 1)?, &Args::User(s("app", sp(2, 6, 3, 2))));
+        assert_eq!(args(&df2, 2)?, &Args::Expose(vec![s("8080", sp(4, 8, 5, 3))]));
+        assert_same(text)?;
+        assert_same(text2)
+    }
+
+    #[test]
+    fn heredoc_run_and_copy() -> R {
+        let text = "FROM alpine\nRUN <<EOF\nset -e\necho hi\nEOF\nCOPY --chmod=644 <<-CONF /etc/app.conf\n\tkey=value\n\tCONF\nRUN <<'EOT' bash\necho $HOME\nEOT\nUSER app\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert!(!df.fallback);
+        assert_eq!(df.instructions.len(), 5);
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Run {
+                command: Command::Shell(s("<<EOF", sp(2, 5, 2, 10))),
+                heredocs: vec![s("set -e\necho hi\n", sp(3, 1, 5, 1))],
+            }
+        );
+        assert_eq!(df.instructions.get(1).map(|i| i.span), Some(sp(2, 1, 5, 4)));
+        assert_eq!(
+            args(&df, 2)?,
+            &Args::Copy {
+                sources: vec![],
+                dest: s("/etc/app.conf", sp(6, 26, 6, 39)),
+                heredocs: vec![s("key=value\n", sp(7, 1, 8, 2))],
+            }
+        );
+        assert_eq!(df.instructions.get(2).map(|i| i.span), Some(sp(6, 1, 8, 6)));
+        assert_eq!(
+            args(&df, 3)?,
+            &Args::Run {
+                command: Command::Shell(s("<<'EOT' bash", sp(9, 5, 9, 17))),
+                heredocs: vec![s("echo $HOME\n", sp(10, 1, 11, 1))],
+            }
+        );
+        assert_eq!(args(&df, 4)?, &Args::User(s("app", sp(12, 6, 12, 9))));
+        assert_same(text)?;
+        // After flags, with `<<-` tab stripping, and inside ONBUILD.
+        let text = "FROM a\nRUN --network=none <<-EOF\n\techo x\n\tEOF\nONBUILD RUN <<EOF\ny\nEOF\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Run {
+                command: Command::Shell(s("<<-EOF", sp(2, 20, 2, 26))),
+                heredocs: vec![s("echo x\n", sp(3, 1, 4, 2))]
+            }
+        );
+        assert_eq!(df.instructions.get(1).map(|i| i.span), Some(sp(2, 1, 4, 5)));
+        assert_same(text)
+    }
+
+    #[test]
+    fn heredocs_parse_dockerfile_cannot_represent() -> R {
+        // Not the first word, and two in one RUN: valid for BuildKit.
+        let text =
+            "FROM alpine\nRUN cat <<EOF > /etc/motd\nwelcome\nEOF\nRUN <<A <<B\necho a\nA\necho b\nB\nCMD [\"sh\"]\n";
+        // parse-dockerfile alone reads the bodies as instructions.
+        assert!(run_library(text).is_err());
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert!(df.fallback);
+        assert_eq!(df.instructions.len(), 4);
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Run {
+                command: Command::Shell(s("cat <<EOF > /etc/motd", sp(2, 5, 2, 26))),
+                heredocs: vec![s("welcome\n", sp(3, 1, 4, 1))],
+            }
+        );
+        assert_eq!(
+            args(&df, 2)?,
+            &Args::Run {
+                command: Command::Shell(s("<<A <<B", sp(5, 5, 5, 12))),
+                heredocs: vec![s("echo a\n", sp(6, 1, 7, 1)), s("echo b\n", sp(8, 1, 9, 1))],
+            }
+        );
+        assert_eq!(args(&df, 3)?, &Args::Cmd(Command::Exec(vec![s("sh", sp(10, 7, 10, 9))])));
+        // Errors elsewhere in such a file are still reported, at their line.
+        let (df, problems) = run("FROM alpine\nRUN cat <<EOF > /x\nbody\nEOF\nBOGUS thing\n");
+        assert_eq!(problems, vec![(Some(5), "unknown instruction 'BOGUS'".to_owned())]);
+        assert_eq!(df.instructions.get(2).map(|i| i.keyword.clone()), Some(Keyword::Unknown("BOGUS".into())));
+        // An unterminated one is a problem.
+        let (df, problems) = run("FROM alpine\nRUN cat <<EOF > /x\nbody\n");
+        assert_eq!(
+            problems,
+            vec![(Some(2), "unterminated here-document: expected `EOF` before the end of the file".to_owned())]
+        );
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Run {
+                command: Command::Shell(s("cat <<EOF > /x", sp(2, 5, 2, 19))),
+                heredocs: vec![s("body\n", sp(3, 1, 4, 1))],
+            }
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn json_and_shell_forms() -> R {
+        let text = "FROM alpine\nCMD [\"node\", \"server.js\"]\nCMD node server.js\nENTRYPOINT [\"/bin/tini\", \"--\"]\nENTRYPOINT exec \"$@\"\nCMD [\"a\" , 'b']\nRUN [\"echo\", \"a\\\"b\\u00e9\"]\nCMD []\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Cmd(Command::Exec(vec![s("node", sp(2, 7, 2, 11)), s("server.js", sp(2, 15, 2, 24))]))
+        );
+        assert_eq!(args(&df, 2)?, &Args::Cmd(Command::Shell(s("node server.js", sp(3, 5, 3, 19)))));
+        assert_eq!(
+            args(&df, 3)?,
+            &Args::Entrypoint(Command::Exec(vec![s("/bin/tini", sp(4, 14, 4, 23)), s("--", sp(4, 27, 4, 29))]))
+        );
+        assert_eq!(args(&df, 4)?, &Args::Entrypoint(Command::Shell(s("exec \"$@\"", sp(5, 12, 5, 21)))));
+        // Not valid JSON (single quotes): shell form, as Docker does.
+        assert_eq!(args(&df, 5)?, &Args::Cmd(Command::Shell(s("[\"a\" , 'b']", sp(6, 5, 6, 16)))));
+        assert_eq!(
+            args(&df, 6)?,
+            &Args::Run {
+                command: Command::Exec(vec![s("echo", sp(7, 7, 7, 11)), s("a\"bé", sp(7, 15, 7, 25))]),
+                heredocs: vec![]
+            }
+        );
+        assert_eq!(args(&df, 7)?, &Args::Cmd(Command::Exec(vec![])));
+        assert_eq!(df.instructions.get(1).map(|i| i.span), Some(sp(2, 1, 2, 26)));
+        assert_eq!(df.instructions.get(7).map(|i| i.span), Some(sp(8, 1, 8, 7)));
+        assert_same(text)
+    }
+
+    #[test]
+    fn escape_directive_backtick() -> R {
+        let text = "# syntax=docker/dockerfile:1\n# escape=`\nFROM mcr.microsoft.com/windows/servercore\nRUN dir `\n    C:\\ `\n  && echo done\nENV PATH=C:\\Tools\\bin\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert_eq!(df.escape, '`');
+        assert_eq!(df.syntax.as_deref(), Some("docker/dockerfile:1"));
+        assert_eq!(df.instructions.len(), 3);
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Run {
+                command: Command::Shell(s("dir `\n    C:\\ `\n  && echo done", sp(4, 5, 6, 15))),
+                heredocs: vec![]
+            }
+        );
+        // Backslashes are ordinary characters with a backtick escape.
+        assert_eq!(
+            args(&df, 2)?,
+            &Args::Env(vec![KeyValue {
+                key: s("PATH", sp(7, 5, 7, 9)),
+                value: Some(s("C:\\Tools\\bin", sp(7, 10, 7, 22)))
+            }])
+        );
+        assert_same(text)?;
+        // The fallback honours the directive too.
+        let lx = fallback("# escape=`\nFROM x\nRUN a `\n b\nBOGUS\n");
+        assert_eq!(lx.escape, '`');
+        let df = lx.into_dockerfile();
+        assert_eq!(df.instructions.len(), 3);
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Run { command: Command::Shell(s("a `\n b", sp(3, 5, 4, 3))), heredocs: vec![] }
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn env_both_forms_with_quotes() -> R {
+        let text = "FROM alpine\nENV A=1 B=\"two words\" C='it''s' D=a\\ b E=\"q\\\"uote\" F=\nENV LEGACY value with \"quoted part\" end\nENV X\nLABEL org.opencontainers.image.title=\"My app\" version=1.0\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        let kv = |k: &str, ks: Span, v: &str, vs: Span| KeyValue { key: s(k, ks), value: Some(s(v, vs)) };
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Env(vec![
+                kv("A", sp(2, 5, 2, 6), "1", sp(2, 7, 2, 8)),
+                kv("B", sp(2, 9, 2, 10), "two words", sp(2, 11, 2, 22)),
+                kv("C", sp(2, 23, 2, 24), "its", sp(2, 25, 2, 32)),
+                kv("D", sp(2, 33, 2, 34), "a b", sp(2, 35, 2, 39)),
+                kv("E", sp(2, 40, 2, 41), "q\"uote", sp(2, 42, 2, 51)),
+                kv("F", sp(2, 52, 2, 53), "", sp(2, 54, 2, 54)),
+            ])
+        );
+        assert_eq!(
+            args(&df, 2)?,
+            &Args::Env(vec![kv("LEGACY", sp(3, 5, 3, 11), "value with quoted part end", sp(3, 12, 3, 40))])
+        );
+        assert_eq!(args(&df, 3)?, &Args::Env(vec![KeyValue { key: s("X", sp(4, 5, 4, 6)), value: None }]));
+        assert_eq!(
+            args(&df, 4)?,
+            &Args::Label(vec![
+                kv("org.opencontainers.image.title", sp(5, 7, 5, 37), "My app", sp(5, 38, 5, 46)),
+                kv("version", sp(5, 47, 5, 54), "1.0", sp(5, 55, 5, 58)),
+            ])
+        );
+        assert_same(text)
+    }
+
+    #[test]
+    fn global_args_resolve_the_base_image() -> R {
+        let text = "ARG REGISTRY=docker.io\nARG BASE=${REGISTRY}/library/node\nARG TAG=20-alpine\nARG UNSET\nFROM ${BASE}:${TAG} AS build\nARG TAG\nENV NODE_ENV=production\nFROM $BASE:${UNSET:-latest}\nFROM ${NOPE:-x}-${TAG:+set}-${TAG:-d}\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        let globals: Vec<_> = df.global_args().map(|kv| kv.key.value.as_str()).collect();
+        assert_eq!(globals, vec!["REGISTRY", "BASE", "TAG", "UNSET"]);
+        let stages: Vec<_> = df.instructions.iter().map(|i| i.stage).collect();
+        assert_eq!(stages, vec![None, None, None, None, Some(0), Some(0), Some(0), Some(1), Some(2)]);
+        let resolved: Vec<_> = df.stages.iter().map(|s| s.base_resolved.as_str()).collect();
+        // ARG without default and undeclared variables stay as written.
+        assert_eq!(
+            resolved,
+            vec![
+                "docker.io/library/node:20-alpine",
+                "docker.io/library/node:${UNSET:-latest}",
+                "${NOPE:-x}-set-20-alpine"
+            ]
+        );
+        // Inside a stage: re-declared global ARG, ENV, unknowns untouched.
+        assert_eq!(df.expand(Some(0), "$TAG/$NODE_ENV/$REGISTRY"), "20-alpine/production/$REGISTRY");
+        assert_eq!(df.expand(Some(1), "$TAG/$NODE_ENV"), "$TAG/$NODE_ENV");
+        assert_eq!(df.expand(None, "${TAG%-*} \\$TAG ${TAG"), "${TAG%-*} \\$TAG ${TAG");
+        // Only what is defined before the instruction.
+        assert_eq!(df.expand_at(5, "$TAG $NODE_ENV"), "$TAG $NODE_ENV");
+        assert_eq!(df.expand_at(6, "$TAG $NODE_ENV"), "20-alpine $NODE_ENV");
+        assert_same(text)
+    }
+
+    #[test]
+    fn expansion_edge_cases() {
+        let df = assemble(Vec::new(), '\\', None, false);
+        assert_eq!(df.expand(None, "plain $ text ${} $1"), "plain $ text ${} $1");
+        let deep = "${A:-".repeat(50_000);
+        assert_eq!(df.expand(None, &deep), deep);
+        let (df, _) = run("ARG E=\nARG V=v\nFROM x\n");
+        assert_eq!(
+            df.expand(None, "[${E:-d}][${E-d}][${E:+a}][${E+a}][${V:+${V}${V}}][${V:-${NOPE}}]"),
+            "[d][][][a][vv][v]"
+        );
+    }
+
+    #[test]
+    fn expose_list_and_final_stage_ports() -> R {
+        let text = "FROM alpine AS base\nEXPOSE 9090\nFROM base\nEXPOSE 80 443/tcp \\\n  ${PORT} 53/udp\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert_eq!(
+            args(&df, 3)?,
+            &Args::Expose(vec![
+                s("80", sp(4, 8, 4, 10)),
+                s("443/tcp", sp(4, 11, 4, 18)),
+                s("${PORT}", sp(5, 3, 5, 10)),
+                s("53/udp", sp(5, 11, 5, 17)),
+            ])
+        );
+        let ports: Vec<_> = df.exposed_ports().into_iter().map(|p| p.value).collect();
+        assert_eq!(ports, vec!["9090", "80", "443/tcp", "${PORT}", "53/udp"]);
+        assert_same(text)
+    }
+
+    #[test]
+    fn healthcheck_none_and_cmd() -> R {
+        let text = "FROM alpine\nHEALTHCHECK NONE\nHEALTHCHECK --interval=30s --timeout=3s \\\n  CMD curl -f http://localhost/ || exit 1\nHEALTHCHECK CMD [\"/bin/check\"]\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert_eq!(args(&df, 1)?, &Args::Healthcheck { none: true, command: None });
+        assert_eq!(df.instructions.get(1).map(|i| i.span), Some(sp(2, 1, 2, 17)));
+        let hc = df.instructions.get(2).ok_or("no HEALTHCHECK")?;
+        let flags: Vec<_> = hc.flags.iter().map(|f| (f.name.as_str(), f.value.as_deref(), f.span)).collect();
+        assert_eq!(flags, vec![("interval", Some("30s"), sp(3, 13, 3, 27)), ("timeout", Some("3s"), sp(3, 28, 3, 40))]);
+        assert_eq!(
+            hc.args,
+            Args::Healthcheck {
+                none: false,
+                command: Some(Command::Shell(s("curl -f http://localhost/ || exit 1", sp(4, 7, 4, 42))))
+            }
+        );
+        assert_eq!(
+            args(&df, 3)?,
+            &Args::Healthcheck { none: false, command: Some(Command::Exec(vec![s("/bin/check", sp(5, 19, 5, 29))])) }
+        );
+        assert_same(text)
+    }
+
+    #[test]
+    fn other_instructions() -> R {
+        let text = "FROM --platform=linux/amd64 alpine\nMAINTAINER Jane <j@x.io>\nSHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]\nVOLUME [\"/data\", \"/logs\"]\nVOLUME /cache\nSTOPSIGNAL SIGQUIT\nWORKDIR /srv/app  \nONBUILD COPY . /app\nADD --chown=1000 https://x/y.tgz /opt/\ncopy a b c/\nrun echo lower\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert_eq!(
+            args(&df, 0)?,
+            &Args::From { image: s("alpine", sp(1, 29, 1, 35)), alias: None, platform: Some("linux/amd64".into()) }
+        );
+        assert_eq!(args(&df, 1)?, &Args::Maintainer(s("Jane <j@x.io>", sp(2, 12, 2, 25))));
+        let shell: Vec<_> = match args(&df, 2)? {
+            Args::Shell(v) => v.iter().map(|a| a.value.as_str()).collect(),
+            other => return Err(format!("{other:?}")),
+        };
+        assert_eq!(shell, vec!["/bin/bash", "-o", "pipefail", "-c"]);
+        assert_eq!(df.instructions.get(2).map(|i| i.span), Some(sp(3, 1, 3, 44)));
+        assert_eq!(args(&df, 3)?, &Args::Volume(vec![s("/data", sp(4, 10, 4, 15)), s("/logs", sp(4, 19, 4, 24))]));
+        assert_eq!(args(&df, 4)?, &Args::Volume(vec![s("/cache", sp(5, 8, 5, 14))]));
+        assert_eq!(args(&df, 5)?, &Args::Stopsignal(s("SIGQUIT", sp(6, 12, 6, 19))));
+        assert_eq!(args(&df, 6)?, &Args::Workdir(s("/srv/app", sp(7, 9, 7, 17))));
+        let onbuild = df.instructions.get(7).ok_or("no ONBUILD")?;
+        let Args::Onbuild(inner) = &onbuild.args else { return Err(format!("{:?}", onbuild.args)) };
+        assert_eq!((inner.keyword.clone(), inner.span, inner.stage), (Keyword::Copy, sp(8, 9, 8, 20), Some(0)));
+        assert_eq!(onbuild.span, sp(8, 1, 8, 20));
+        let add = df.instructions.get(8).ok_or("no ADD")?;
+        assert_eq!(
+            (add.keyword.clone(), add.flag("chown").and_then(|f| f.value.clone())),
+            (Keyword::Add, Some("1000".into()))
+        );
+        assert_eq!(
+            args(&df, 9)?,
+            &Args::Copy {
+                sources: vec![s("a", sp(10, 6, 10, 7)), s("b", sp(10, 8, 10, 9))],
+                dest: s("c/", sp(10, 10, 10, 12)),
+                heredocs: vec![]
+            }
+        );
+        assert_eq!(df.instructions.get(10).map(|i| i.keyword.clone()), Some(Keyword::Run));
+        assert_same(text)
+    }
+
+    #[test]
+    fn unknown_instruction_uses_fallback_with_problem_line() -> R {
+        let text = "FROM alpine\nRUN echo ok\nFROBNICATE the widgets \\\n  now\nUSER app\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![(Some(3), "unknown instruction 'FROBNICATE'".to_owned())]);
+        assert!(df.fallback);
+        assert_eq!(df.instructions.len(), 4);
+        let unknown = df.instructions.get(2).ok_or("no unknown")?;
+        assert_eq!(unknown.keyword, Keyword::Unknown("FROBNICATE".into()));
+        assert_eq!(unknown.args, Args::Raw(s("the widgets \\\n  now", sp(3, 12, 4, 6))));
+        assert_eq!(unknown.span, sp(3, 1, 4, 6));
+        assert_eq!(args(&df, 3)?, &Args::User(s("app", sp(5, 6, 5, 9))));
+        assert_eq!(df.stages.first().map(|s| s.instructions.clone()), Some(vec![1, 2, 3]));
+
+        // Other rejections: malformed SHELL, instruction before FROM, missing arguments, duplicate names.
+        let (df, problems) = run("SHELL bash -c\nFROM a AS x\nCOPY onlyone\nFROM b AS X\nFROM c AS x\n");
+        assert_eq!(problems, vec![(Some(1), "expected JSON array".to_owned())]);
+        assert_eq!(args(&df, 0)?, &Args::Raw(s("bash -c", sp(1, 7, 1, 14))));
+        assert_eq!(df.instructions.first().map(|i| i.stage), Some(None));
+        assert_eq!(args(&df, 2)?, &Args::Raw(s("onlyone", sp(3, 6, 3, 13))));
+        assert_eq!(df.stages.len(), 3);
+        let (_, problems) = run("FROM a AS x\nFROM b AS x\n");
+        assert_eq!(problems, vec![(Some(2), "duplicate stage name 'x'".to_owned())]);
+        // A huge unknown word does not make a huge message.
+        let (_, problems) = run(&format!("FROM a\n{}\n", "X".repeat(100_000)));
+        assert_eq!(problems.first().map(|(l, m)| (*l, m.chars().count())), Some((Some(2), MAX_MESSAGE_CHARS + 1)));
+        Ok(())
+    }
+
+    #[test]
+    fn empty_and_comment_only_files() {
+        for text in ["", "\n\n", "# just a comment\n# another\n", "# escape=`\n\n# comment\n   \n"] {
+            let (df, problems) = run(text);
+            assert_eq!(problems, vec![(None, "expected at least one FROM instruction".to_owned())], "{text:?}");
+            assert_eq!(df.instructions, vec![]);
+            assert_eq!(df.stages, vec![]);
+            assert!(df.fallback);
+        }
+        assert_eq!(run("# escape=`\n").0.escape, '`');
+        assert_eq!(run("").0.escape, '\\');
+        // ARG only: no stage.
+        let (df, problems) = run("ARG A=1\n");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(df.global_args().map(|kv| kv.key.value.clone()).collect::<Vec<_>>(), vec!["A"]);
+        assert_eq!(df.exposed_ports(), vec![]);
+    }
+
+    #[test]
+    fn multibyte_text_counts_columns_in_characters() -> R {
+        let text = "\u{FEFF}FROM alpine\nLABEL desc=\"héllo wörld 😀\" k=v\nRUN echo ✓ \\\n  ✓✓\n";
+        let (df, problems) = run(text);
+        assert_eq!(problems, vec![]);
+        assert_eq!(df.instructions.first().map(|i| i.keyword_span), Some(sp(1, 2, 1, 6)));
+        assert_eq!(
+            args(&df, 1)?,
+            &Args::Label(vec![
+                KeyValue { key: s("desc", sp(2, 7, 2, 11)), value: Some(s("héllo wörld 😀", sp(2, 12, 2, 27))) },
+                KeyValue { key: s("k", sp(2, 28, 2, 29)), value: Some(s("v", sp(2, 30, 2, 31))) },
+            ])
+        );
+        assert_eq!(df.instructions.get(2).map(|i| i.span), Some(sp(3, 1, 4, 5)));
+        assert_same(text)
+    }
+
+    #[test]
+    fn locator_matches_source_positions() {
+        let text = "ab\nçé x\n\n😀😀 \\\nz";
+        let src = SourceFile::from_text("a", text);
+        let loc = Locator::new(text);
+        let mut rng = Rng(7);
+        for _ in 0..2000 {
+            let a = rng.below(text.len() + 3);
+            let b = rng.below(text.len() + 3);
+            assert_eq!(loc.span(a..b), src.span(a..b), "{a}..{b}");
+        }
+        for off in 0..text.len() + 2 {
+            assert_eq!(loc.pos(off), src.pos(off), "{off}");
+        }
+    }
+
+    /// Small deterministic generator (xorshift) for the property loops.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            usize::try_from(self.next() % (n.max(1) as u64)).unwrap_or(0)
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items.get(self.below(items.len())).copied().unwrap_or("")
+        }
+    }
+
+    /// Structural invariants every model satisfies, whatever the input.
+    fn check_invariants(text: &str, df: &Dockerfile, problems: &[Problem]) {
+        let lines = SourceFile::from_text("a", text).line_count() + 1;
+        for ins in &df.instructions {
+            assert!(ins.keyword_span.start <= ins.keyword_span.end, "{text:?}");
+            assert!(ins.span.start == ins.keyword_span.start && ins.span.end >= ins.keyword_span.end, "{text:?}");
+            assert!(ins.span.end.line <= lines && ins.span.start.line >= 1 && ins.span.start.col >= 1, "{text:?}");
+            assert!(ins.stage.is_none_or(|s| s < df.stages.len()), "{text:?}");
+        }
+        for (k, st) in df.stages.iter().enumerate() {
+            assert_eq!(st.index, k);
+            assert!(st.base_stage.is_none_or(|b| b < k));
+            assert_eq!(df.instructions.get(st.from_instruction).map(|i| &i.keyword), Some(&Keyword::From));
+            assert!(st.instructions.iter().all(|i| df.instructions.get(*i).is_some_and(|x| x.stage == Some(k))));
+        }
+        assert!(problems.iter().all(|(l, m)| l.is_none_or(|l| l >= 1 && l <= lines) && !m.is_empty()));
+        if !df.fallback {
+            assert!(problems.is_empty());
+        }
+    }
+
+    const VALID: &str = "# syntax=docker/dockerfile:1.7\nARG BASE=node:20\nFROM --platform=$BUILDPLATFORM ${BASE} AS build\nWORKDIR /src\nENV A=1 B=\"two words\" \\\n    C=x\\ y\nCOPY --link package*.json ./\nRUN --mount=type=cache,target=/root/.npm \\\n    npm ci && \\\n    # comment\n    npm run build\nRUN <<EOF\nset -e\necho é\nEOF\nCOPY <<-EOT /etc/x\n\tdata\n\tEOT\nFROM gcr.io/distroless/nodejs20\nCOPY --from=build [\"/src/dist\", \"/app\"]\nEXPOSE 8080 9090/udp\nHEALTHCHECK --interval=10s CMD [\"node\", \"h.js\"]\nUSER 65532:65532\nCMD [\"node\", \"/app/server.js\"]\n";
+
+    #[test]
+    fn truncations_of_a_valid_file_never_panic() {
+        for (cut, _) in VALID.char_indices().chain(std::iter::once((VALID.len(), ' '))) {
+            let text = VALID.get(..cut).unwrap_or("");
+            let (df, problems) = parse_text(text);
+            check_invariants(text, &df, &problems);
+            if let Some(a) = adapter(text) {
+                let lx = fallback(text);
+                if !lx.unsupported {
+                    let mut b = lx.into_dockerfile();
+                    b.fallback = false;
+                    assert_eq!(a, b, "{text:?}");
+                }
+            }
+        }
+        assert_eq!(run(VALID).1, vec![]);
+    }
+
+    /// Random files assembled from valid pieces (with random continuations, comments and case):
+    /// whenever parse-dockerfile accepts one, the fallback must build the very same model.
+    #[test]
+    fn fallback_matches_adapter_on_random_valid_files() -> R {
+        const PIECES: &[&str] = &[
+            "RUN echo hello world",
+            "RUN [\"echo\", \"a b\", \"\\u00e9\\n\"]",
+            "RUN --mount=type=secret,id=x --network=none make",
+            "CMD [\"a\"]",
+            "CMD exec  app --flag",
+            "ENTRYPOINT [\"/tini\", \"--\"]",
+            "COPY a b /dst/",
+            "COPY --from=build --chown=1:1 [\"a b\", \"c\"]",
+            "ADD https://example.com/x.tgz /opt/",
+            "ENV A=1 B=\"two words\" C='x y' D=a\\ b",
+            "ENV LEGACY some value  here",
+            "ARG X",
+            "ARG Y=\"quoted default\" Z=1",
+            "LABEL a=b \"c d\"=e",
+            "EXPOSE 80 443/tcp ${P}",
+            "VOLUME [\"/data\"]",
+            "VOLUME /a /b",
+            "USER app:app",
+            "WORKDIR /srv/my app",
+            "STOPSIGNAL SIGINT",
+            "SHELL [\"/bin/sh\", \"-c\"]",
+            "HEALTHCHECK NONE",
+            "HEALTHCHECK --retries=3 CMD curl -f http://x/",
+            "ONBUILD RUN echo on build",
+            "MAINTAINER someone",
+            "RUN <<EOF\necho in heredoc\nEOF",
+            "RUN <<-\"EOT\" sh\n\techo tabbed\n\tEOT",
+            "COPY <<A <<B /dst/\na\nA\nb\nB",
+            "# a comment",
+            "",
+            "   ",
+            "RUN a && \\\n    # inside\n\n    b",
+            "FROM busybox AS stage2",
+            "from alpine as lower",
+            "USER ünïcode",
+            "ENV Ü=ö",
+        ];
+        let mut rng = Rng(0x5eed);
+        let mut accepted = 0;
+        for round in 0..1500 {
+            let mut text = String::new();
+            if round % 5 == 0 {
+                text.push_str("# escape=`\n");
+            }
+            if round % 3 == 0 {
+                text.push_str("ARG BASE=alpine\n");
+            }
+            text.push_str("FROM ${BASE} AS first\n");
+            for _ in 0..rng.below(8) + 1 {
+                let mut piece = rng.pick(PIECES).to_owned();
+                if rng.below(3) == 0 {
+                    piece = piece.to_lowercase();
+                }
+                if rng.below(3) == 0 && !piece.contains('\n') {
+                    // Split at a random blank with a continuation.
+                    let esc = if text.starts_with("# escape=`") { "`" } else { "\\" };
+                    let blanks: Vec<_> = piece.match_indices(' ').map(|(i, _)| i).collect();
+                    if let Some(&at) = blanks.get(rng.below(blanks.len())) {
+                        let cont = ["\n  ", "\n# c\n  ", "  \n\n "][rng.below(3)];
+                        piece.insert_str(at, &format!(" {esc}{cont}"));
+                    }
+                }
+                text.push_str(&piece);
+                text.push_str(["\n", "\n\n", "  \n", "\n# between\n"][rng.below(4)]);
+            }
+            if rng.below(4) == 0 {
+                text.pop();
+            }
+            if adapter(&text).is_some() && !fallback(&text).unsupported {
+                accepted += 1;
+                assert_same(&text)?;
+            }
+            let (df, problems) = parse_text(&text);
+            check_invariants(&text, &df, &problems);
+        }
+        assert!(accepted > 1000, "only {accepted} accepted");
+        Ok(())
+    }
+
+    #[test]
+    fn random_soup_never_panics() {
+        const ATOMS: &[&str] = &[
+            "RUN",
+            "FROM",
+            "COPY",
+            "ENV",
+            "ARG",
+            "ONBUILD",
+            "HEALTHCHECK",
+            "CMD",
+            "SHELL",
+            "EXPOSE",
+            "AS",
+            " ",
+            " ",
+            "\n",
+            "\n",
+            "\\",
+            "`",
+            "\"",
+            "'",
+            "[",
+            "]",
+            ",",
+            "<<",
+            "<<-",
+            "EOF",
+            "-",
+            "--",
+            "=",
+            "#",
+            "é",
+            "😀",
+            "\t",
+            "\r",
+            "$",
+            "{",
+            "}",
+            "${A:-",
+            "\\u",
+            "x",
+            "NONE",
+            "# escape=`\n",
+            "\u{FEFF}",
+            "\0",
+            "a=b",
+            "USER",
+            "LABEL",
+            "VOLUME",
+            "\"x\"",
+            "[\"a\"]",
+            " \\\n",
+            "RUN <<EOF\nx\nEOF\n",
+            "COPY <<A <<-B b\n1\nA\n\t2\n\tB\n",
+            "--mount=x ",
+            "--a=b\\\nc ",
+            "[\"a\", \"b\"]\n",
+            "\\\"",
+            "\\n",
+            "AS b\n",
+            "ENV a=\"b c\" d\n",
+            "RUN <<'E' x\nE\n",
+            "\\u00e9",
+            "\\ud83d\\ude00",
+            "HEALTHCHECK CMD",
+            "ONBUILD RUN ",
+            "\n# c\n",
+        ];
+        let mut rng = Rng(42);
+        let mut compared = 0;
+        for round in 0..20_000 {
+            let mut text = String::from(if round % 2 == 0 { "FROM a\n" } else { "" });
+            for _ in 0..rng.below(30) {
+                text.push_str(rng.pick(ATOMS));
+            }
+            let (df, problems) = parse_text(&text);
+            check_invariants(&text, &df, &problems);
+            // Whatever parse-dockerfile accepts, the fallback models identically.
+            if let Some(a) = adapter(&text) {
+                let lx = fallback(&text);
+                if !lx.unsupported {
+                    compared += 1;
+                    let mut b = lx.into_dockerfile();
+                    b.fallback = false;
+                    assert_eq!(a, b, "{text:?}");
+                }
+            }
+        }
+        assert!(compared > 500, "only {compared} compared");
+        // Arbitrary bytes, decoded as the loader does.
+        for _ in 0..2000 {
+            let bytes: Vec<u8> = (0..rng.below(200)).map(|_| (rng.next() & 0xFF) as u8).collect();
+            let src = SourceFile::from_bytes("Dockerfile", &bytes);
+            let (df, problems) = parse(&src);
+            check_invariants(&src.text, &df, &problems);
+        }
+    }
+
+    #[test]
+    fn pathological_inputs_stay_fast() {
+        let started = std::time::Instant::now();
+        let long_line = format!("FROM a\nEXPOSE {}\n", "8080 ".repeat(1_000_000));
+        let (df, _) = run(&long_line);
+        assert_eq!(df.exposed_ports().len(), 1_000_000);
+        let inputs = [
+            format!("FROM a\nRUN {}", "é".repeat(2_500_000)),
+            format!("FROM a\nENV {}\n", "k=v ".repeat(300_000)),
+            "FROM a\nRUN x\n".repeat(50_000),
+            "garbage line here\n".repeat(100_000),
+            format!("FROM a\nRUN cat <<EOF\n{}", "line\n".repeat(100_000)),
+            format!("FROM a\nCOPY {} /d\n", "<<E ".repeat(50_000)),
+            format!("FROM a\nCMD {}", "[\"a\", ".repeat(200_000)),
+            format!("FROM a\nRUN a{}", " \\\n".repeat(200_000)),
+            format!("FROM a\n{}", "ONBUILD ".repeat(200_000)),
+            "FROM a\nRUN x \\".to_owned(),
+            format!("ARG A={}\nFROM $A\n", "${A:-".repeat(100_000)),
+        ];
+        for text in &inputs {
+            let (df, problems) = run(text);
+            check_invariants(text, &df, &problems);
+        }
+        // Generous even for an unoptimised test build; quadratic behaviour would take minutes.
+        assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    }
+}
