@@ -2595,3 +2595,28 @@ mod tests {
         assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
     }
 }
+
+#[cfg(test)]
+mod bench {
+    use super::*;
+
+    /// Throughput on a realistic multi-stage Dockerfile; run with
+    /// `cargo test --release --lib parse::dockerfile::bench -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "benchmark"]
+    fn throughput() {
+        let text = "# syntax=docker/dockerfile:1.7\nARG NODE=20\nFROM node:${NODE}-alpine AS deps\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN --mount=type=cache,target=/root/.npm \\\n    npm ci --omit=dev \\\n && npm cache clean --force\n\nFROM node:${NODE}-alpine AS build\nWORKDIR /app\nCOPY --from=deps /app/node_modules ./node_modules\nCOPY . .\nENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1\nRUN npm run build\n\nFROM gcr.io/distroless/nodejs20-debian12\nLABEL org.opencontainers.image.source=\"https://github.com/acme/app\" maintainer=\"ops@acme.io\"\nWORKDIR /app\nCOPY --from=build --chown=65532:65532 /app/.next ./.next\nCOPY --from=deps /app/node_modules ./node_modules\nEXPOSE 3000\nUSER 65532\nHEALTHCHECK --interval=30s --timeout=3s CMD [\"/nodejs/bin/node\", \"healthcheck.js\"]\nCMD [\"server.js\"]\n";
+        let rounds = 20_000;
+        let measure = |f: &dyn Fn() -> usize| {
+            let started = std::time::Instant::now();
+            let n: usize = (0..rounds).map(|_| f()).sum();
+            let secs = started.elapsed().as_secs_f64();
+            ((text.len() * rounds) as f64 / secs / 1e6, n)
+        };
+        let (lib, _) = measure(&|| run_library(text).map_or(0, |d| d.instructions.len()));
+        let (ours, n) = measure(&|| parse_text(text).0.instructions.len());
+        let (fb, _) = measure(&|| lex(text, &Locator::new(text)).instructions.len());
+        println!("parse-dockerfile alone {lib:.0} MB/s, parse {ours:.0} MB/s, fallback {fb:.0} MB/s ({n})");
+        assert_eq!(n, 24 * rounds);
+    }
+}
