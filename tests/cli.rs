@@ -69,7 +69,9 @@ fn gate_thresholds() {
     // well-prepared has nothing above low: gating on high passes, gating on low may fail.
     prodready().args(["audit", "--fail-on", "high"]).arg(fixture("well-prepared")).assert().code(0);
     prodready().args(["audit", "--fail-on", "never"]).arg(fixture("malformed")).assert().code(0);
-    prodready().args(["audit", "--min-score", "9.99"]).arg(fixture("well-prepared")).assert().code(1);
+    // --min-score gates on its own, independently of --fail-on.
+    prodready().args(["audit", "--fail-on", "never", "--min-score", "9.5"]).arg(fixture("poor")).assert().code(1);
+    prodready().args(["audit", "--fail-on", "never", "--min-score", "0"]).arg(fixture("poor")).assert().code(0);
     prodready().args(["audit", "--min-score", "0"]).arg(fixture("well-prepared")).assert().code(0);
 }
 

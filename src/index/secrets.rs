@@ -332,6 +332,11 @@ pub fn classify_value(value: &str) -> ValueClass {
     if is_reference(v) {
         return ValueClass::Reference;
     }
+    // Stand-ins that also work as passwords when deployed as is (`changeme`, `change_me_123`):
+    // weak, not merely placeholders. Well-known weak values likewise.
+    if is_working_placeholder(v) || WEAK.contains(&v.to_ascii_lowercase().as_str()) {
+        return ValueClass::Weak;
+    }
     if placeholder::is_placeholder(v) {
         return ValueClass::Placeholder;
     }
@@ -339,6 +344,12 @@ pub fn classify_value(value: &str) -> ValueClass {
         return ValueClass::Weak;
     }
     ValueClass::Literal
+}
+
+/// `changeme`-style values: placeholders that nonetheless work as a password if copied verbatim.
+pub fn is_working_placeholder(v: &str) -> bool {
+    let l = v.trim().to_ascii_lowercase();
+    ["changeme", "change_me", "change-me", "changethis", "change_this"].iter().any(|p| l.starts_with(p))
 }
 
 /// Values taken from somewhere else at run time.
@@ -518,7 +529,9 @@ mod tests {
         assert_eq!(classify_value("${DB_PASSWORD}"), ValueClass::Reference);
         assert_eq!(classify_value("{{ .Values.password }}"), ValueClass::Reference);
         assert_eq!(classify_value("your-jwt-secret-here"), ValueClass::Placeholder);
-        assert_eq!(classify_value("changeme"), ValueClass::Placeholder);
+        assert_eq!(classify_value("changeme"), ValueClass::Weak);
+        assert_eq!(classify_value("CHANGE_ME_IN_PRODUCTION"), ValueClass::Weak);
+        assert_eq!(classify_value("your-jwt-secret-here"), ValueClass::Placeholder);
         assert_eq!(classify_value("admin123"), ValueClass::Weak);
         assert_eq!(classify_value("simplepro_dev_2024"), ValueClass::Weak);
         assert_eq!(classify_value("short"), ValueClass::Weak);

@@ -1,9 +1,5 @@
 //! ENV003: secret-named keys with weak or placeholder values.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 use crate::finding::Severity;
 use crate::index::mask::mask;
 use crate::index::secrets::{self, TokenKind, ValueClass};
@@ -13,11 +9,6 @@ use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED};
 
 pub struct WeakSecret;
-
-/// Stand-ins that are also working passwords (`changeme`, `change_me_123`): the detector calls
-/// them placeholders, but copied verbatim from a template they log you in.
-/// TODO: a "weak placeholder" class in `index::secrets` would make this local list unnecessary.
-static WORKING_PLACEHOLDER: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?i)^change[-_]?me").ok());
 
 impl Rule for WeakSecret {
     fn id(&self) -> RuleId {
@@ -32,7 +23,6 @@ impl Rule for WeakSecret {
             let masked = mask(secret);
             let url = m.token == Some(TokenKind::UrlCredentials);
             let short = secret.chars().count() < 8;
-            let working_placeholder = WORKING_PLACEHOLDER.as_ref().is_some_and(|re| re.is_match(secret.trim()));
             let key = &e.key.value;
             let n = secret.chars().count();
             // (as a predicate for a real file, as a default for a template)
@@ -43,13 +33,14 @@ impl Rule for WeakSecret {
                 ValueClass::Weak if short => {
                     (format!("is only {n} characters long"), format!("a value of only {n} characters"))
                 }
+                ValueClass::Weak if secrets::is_working_placeholder(secret) => (
+                    "is a `changeme`-style placeholder that works as a password".to_owned(),
+                    "a `changeme`-style placeholder".to_owned(),
+                ),
                 ValueClass::Weak => (
                     "is a well-known or development-style value".to_owned(),
                     "a well-known or development-style value".to_owned(),
                 ),
-                ValueClass::Placeholder if working_placeholder => {
-                    ("is a `changeme`-style placeholder".to_owned(), "a `changeme`-style placeholder".to_owned())
-                }
                 ValueClass::Placeholder => ("is still a placeholder".to_owned(), String::new()),
                 _ => continue,
             };
@@ -59,7 +50,7 @@ impl Rule for WeakSecret {
             if env.is_template() {
                 // In a template, stand-ins are the point; defaults that would work if copied
                 // verbatim are not.
-                if m.class == ValueClass::Placeholder && !working_placeholder {
+                if m.class == ValueClass::Placeholder {
                     continue;
                 }
                 cx.report(

@@ -1,0 +1,67 @@
+//! DF001: the final image runs as root.
+
+use crate::finding::Severity;
+use crate::model::dockerfile::Dockerfile;
+use crate::model::image::ImageRef;
+use crate::rules::meta::RuleId;
+use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
+
+use super::{last_user, shipped_instructions, shipped_stages};
+
+pub struct RunsAsRoot;
+
+/// Base images whose default user is not root.
+fn non_root_base(image: &str) -> bool {
+    let r = ImageRef::parse(image);
+    let repo = r.repository.as_str();
+    let tag = r.tag.as_deref().unwrap_or("");
+    tag == "nonroot"
+        || tag.starts_with("nonroot-")
+        || tag.ends_with("-nonroot")
+        || r.registry.as_deref() == Some("cgr.dev") && !tag.ends_with("-dev") && tag != "latest-dev"
+        || repo.contains("unprivileged")
+        || repo.starts_with("bitnami/")
+        || repo.contains("rootless")
+}
+
+fn is_root(user: &str) -> bool {
+    let name = user.split(':').next().unwrap_or(user).trim();
+    name == "root" || name == "0"
+}
+
+impl Rule for RunsAsRoot {
+    fn id(&self) -> RuleId {
+        RuleId::DF001
+    }
+
+    fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
+        let Some(final_stage) = df.final_stage() else { return NA };
+        let instrs = shipped_instructions(df);
+        match last_user(&instrs) {
+            Some(u) if is_root(&u.value) => {
+                cx.report(u.span, format!("the final image switches to `USER {}` and runs as root", u.value))
+                    .by_env(Severity::High, Severity::Medium);
+            }
+            Some(u) => cx.evidence_here(u.span, format!("runs as `{}`", u.value)),
+            None => {
+                let base_stage = shipped_stages(df).into_iter().last().unwrap_or(final_stage);
+                if non_root_base(&base_stage.base.value) {
+                    cx.evidence_here(
+                        base_stage.base.span,
+                        format!("base image `{}` runs as a non-root user", base_stage.base.value),
+                    );
+                } else {
+                    cx.report(
+                        final_stage.base.span,
+                        format!(
+                            "the final stage (`FROM {}`) never sets a non-root `USER`, so the container runs as root",
+                            final_stage.base.value
+                        ),
+                    )
+                    .by_env(Severity::High, Severity::Medium);
+                }
+            }
+        }
+        CHECKED
+    }
+}
