@@ -44,6 +44,11 @@ fn audit(settings: &Settings, threads: usize) -> Result<Report, Error> {
     let scanned = artifacts.len();
     let project = Project::build(discovery.root_name, files, artifacts, discovery.has_git, settings);
 
+    // Test data is inventoried, not audited: its parse problems are not the repository's.
+    let test_paths: std::collections::HashSet<&str> =
+        project.artifacts.iter().filter(|a| a.env.env == crate::model::Environment::Test).map(|a| a.path()).collect();
+    diagnostics.retain(|d| !test_paths.contains(d.path.as_str()));
+
     let registry = rules::registry();
     let out = engine::run(&project, &registry, settings);
     diagnostics.extend(out.diagnostics);

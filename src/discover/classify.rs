@@ -62,6 +62,16 @@ fn is_dockerfile_name(name: &str) -> bool {
     if lower.ends_with(".dockerignore") {
         return false;
     }
+    // `dockerfile.rs`, `Dockerfile.md`, `Dockerfile.j2`: source code, docs and templates.
+    if (lower.starts_with("dockerfile.") || lower.starts_with("containerfile."))
+        && (CODE_EXT.contains(&ext(&lower))
+            || matches!(
+                ext(&lower),
+                "txt" | "snap" | "html" | "j2" | "tmpl" | "tpl" | "template" | "in" | "erb" | "mustache" | "hbs"
+            ))
+    {
+        return false;
+    }
     lower == "dockerfile"
         || lower == "containerfile"
         || lower.starts_with("dockerfile.")
@@ -209,6 +219,10 @@ mod tests {
         assert_eq!(k("apps/api/Dockerfile.prod"), Some(Dockerfile));
         assert_eq!(k("build/api.dockerfile"), Some(Dockerfile));
         assert_eq!(k("Dockerfile.dockerignore"), Some(Dockerignore));
+        assert_eq!(k("src/model/dockerfile.rs"), None);
+        assert_eq!(k("docs/Dockerfile.md"), Some(Markdown));
+        assert_eq!(k("Dockerfile.j2"), None);
+        assert_eq!(k("Dockerfile.prod"), Some(Dockerfile));
         assert_eq!(k("docker-compose.prod.yml"), Some(Compose));
         assert_eq!(k("compose.yaml"), Some(Compose));
         assert_eq!(k(".github/workflows/ci.yml"), Some(GithubWorkflow));

@@ -31,6 +31,8 @@ const TEST_DIRS: &[&str] = &[
     "cypress",
     "playwright",
 ];
+/// Directories of retired material: kept for reference, not deployed.
+const ARCHIVE_DIRS: &[&str] = &["_archived", "archived", "archive", "_archive", "deprecated", "attic"];
 const EXAMPLE_DIRS: &[&str] = &[
     "examples",
     "example",
@@ -50,7 +52,7 @@ fn marker(word: &str) -> Option<Environment> {
         "prod" | "production" | "prd" | "live" => Environment::Production,
         "staging" | "stage" | "stg" | "preprod" | "pre-prod" | "uat" => Environment::Staging,
         "dev" | "development" | "local" | "debug" | "override" | "devcontainer" => Environment::Development,
-        "test" | "tests" | "testing" | "ci" | "e2e" | "integration" => Environment::Test,
+        "test" | "tests" | "testing" | "ci" | "e2e" | "integration" | "cypress" | "playwright" => Environment::Test,
         "example" | "examples" | "sample" | "samples" | "demo" => Environment::Example,
         _ => return None,
     })
@@ -75,6 +77,9 @@ pub fn classify_path(path: &str, kind: ArtifactKind) -> EnvInfo {
     }
     for d in dirs {
         let lower = d.to_ascii_lowercase();
+        if ARCHIVE_DIRS.contains(&lower.as_str()) {
+            return EnvInfo { env: Environment::Example, reason: format!("under archived directory `{d}/`") };
+        }
         if EXAMPLE_DIRS.contains(&lower.as_str()) {
             return EnvInfo { env: Environment::Example, reason: format!("under example directory `{d}/`") };
         }
@@ -284,6 +289,8 @@ mod tests {
         assert_eq!(env("examples/nginx/compose.yaml"), Environment::Example);
         assert_eq!(env("charts/api/values-prod.yaml"), Environment::Production);
         assert_eq!(env("docker-compose.test.yml"), Environment::Test);
+        assert_eq!(env("_archived/volumes/ceph/secret.yaml"), Environment::Example);
+        assert_eq!(classify_path("src/frontend/Dockerfile.cypress", ArtifactKind::Dockerfile).env, Environment::Test);
         assert_eq!(env(".gitlab/ci/deploy.yml"), Environment::Default);
         assert_eq!(classify_path(".env.production.example", ArtifactKind::EnvFile).env, Environment::Production);
         assert_eq!(classify_path(".env.example", ArtifactKind::EnvFile).env, Environment::Default);

@@ -46,6 +46,37 @@ pub struct Consumer {
     pub probe: Option<Span>,
     /// How the link was established (exact build reference vs. name heuristic).
     pub exact: bool,
+    /// The orchestrator runs the container as a non-root user (`Some(true)`: compose `user:`,
+    /// Kubernetes `runAsNonRoot`/`runAsUser > 0`), explicitly as root (`Some(false)`), or does
+    /// not say (`None`).
+    pub non_root: Option<bool>,
+    /// Where that user is set.
+    pub user_span: Option<Span>,
+}
+
+fn root_user(u: &str) -> bool {
+    let name = u.split(':').next().unwrap_or(u).trim();
+    name == "root" || name == "0"
+}
+
+/// The effective run-as of a Kubernetes container (container settings override the pod's).
+pub fn k8s_non_root(
+    pod: &crate::model::k8s::SecurityContext,
+    c: &crate::model::k8s::SecurityContext,
+) -> (Option<bool>, Option<Span>) {
+    for sc in [c, pod] {
+        if let Some(u) = &sc.run_as_user {
+            return (Some(u.value > 0), Some(u.span));
+        }
+    }
+    for sc in [c, pod] {
+        if let Some(n) = &sc.run_as_non_root {
+            if n.value {
+                return (Some(true), Some(n.span));
+            }
+        }
+    }
+    (None, None)
 }
 
 #[derive(Debug, Default)]
@@ -177,6 +208,8 @@ impl ImageLinks {
                     env: a.env.env,
                     probe,
                     exact: true,
+                    non_root: s.user.as_ref().map(|u| !root_user(&u.value)),
+                    user_span: s.user.as_ref().map(|u| u.span),
                 });
                 if let Some(img) = &s.image {
                     let r = ImageRef::parse(&img.value);
@@ -260,6 +293,8 @@ impl ImageLinks {
                     env,
                     probe: None,
                     exact: true,
+                    non_root: None,
+                    user_span: None,
                 });
             }
         }
@@ -280,6 +315,7 @@ impl ImageLinks {
                     Some(set) => (set.iter().cloned().collect::<Vec<_>>(), true),
                     None => (guess_dockerfiles(&dockerfiles, r.short_name()), false),
                 };
+                let (non_root, user_span) = k8s_non_root(&w.pod.security_context, &c.security_context);
                 for df in targets {
                     links.consumers.entry(df).or_default().push(Consumer {
                         kind: ConsumerKind::K8sWorkload,
@@ -289,6 +325,8 @@ impl ImageLinks {
                         env: a.env.env,
                         probe,
                         exact,
+                        non_root,
+                        user_span,
                     });
                 }
             }

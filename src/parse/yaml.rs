@@ -149,8 +149,44 @@ fn tag_string(tag: Option<std::borrow::Cow<'_, saphyr_parser::Tag>>) -> Option<S
     tag.map(|t| format!("{}{}", t.handle, t.suffix))
 }
 
+/// Most lines re-indented to work around saphyr's flow-indentation strictness.
+const MAX_REINDENTS: usize = 32;
+
 /// Parse a YAML stream. Never panics; errors are returned in `YamlStream::error`.
+///
+/// saphyr rejects a line inside a flow collection that is indented less than the enclosing block
+/// (`command: [` … `]` with the `]` under `command`), which libyaml and go-yaml — the loaders of
+/// compose, kubectl and GitHub — accept. That error can only arise inside flow context, so the
+/// offending line is re-indented and the text parsed again (bounded); only that line's columns
+/// shift.
 pub fn parse(text: &str) -> YamlStream {
+    let mut stream = parse_once(text);
+    let mut owned: Option<String> = None;
+    for _ in 0..MAX_REINDENTS {
+        let Some(e) = &stream.error else { break };
+        if e.message != "invalid indentation" {
+            break;
+        }
+        let cur = owned.as_deref().unwrap_or(text);
+        let Some(fixed) = reindent_line(cur, e.pos.line) else { break };
+        stream = parse_once(&fixed);
+        owned = Some(fixed);
+    }
+    stream
+}
+
+/// `text` with line `line` (1-based) indented by two more spaces.
+fn reindent_line(text: &str, line: u32) -> Option<String> {
+    let idx = usize::try_from(line).ok()?.checked_sub(1)?;
+    let start = if idx == 0 { 0 } else { memchr::memchr_iter(b'\n', text.as_bytes()).nth(idx - 1)? + 1 };
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push_str(text.get(..start)?);
+    out.push_str("  ");
+    out.push_str(text.get(start..)?);
+    Some(out)
+}
+
+fn parse_once(text: &str) -> YamlStream {
     let mut out = YamlStream::default();
     let mut parser = Parser::new_from_str(text);
     let mut builder: Option<Builder> = None;
@@ -655,6 +691,16 @@ mod tests {
         let s = parse("a: 1\n---\nb: 2\n---\nc: [\n");
         assert_eq!(s.documents.len(), 2);
         assert!(s.error.is_some());
+    }
+
+    #[test]
+    fn flow_closers_at_block_indentation_are_accepted() {
+        let s = doc("services:\n  flagd:\n    command: [\n      \"start\",\n      \"--uri\"\n    ]\n    ports:\n      - \"8013\"\n");
+        let root = s.first().unwrap_or_else(|| unreachable!());
+        let cmd = root.path(&["services", "flagd", "command"]).map(|c| c.items().len());
+        assert_eq!(cmd, Some(2));
+        let port = root.path(&["services", "flagd", "ports"]).and_then(|p| p.items().first().map(|i| i.span().start));
+        assert_eq!(port, Some(Pos::new(8, 9)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! DF001: the final image runs as root.
 
-use crate::finding::Severity;
+use crate::finding::{Location, Severity};
+use crate::index::images::ConsumerKind;
 use crate::model::dockerfile::Dockerfile;
 use crate::model::image::ImageRef;
 use crate::rules::meta::RuleId;
@@ -45,11 +46,22 @@ impl Rule for RunsAsRoot {
             Some(u) => cx.evidence_here(u.span, format!("runs as `{}`", u.value)),
             None => {
                 let base_stage = shipped_stages(df).into_iter().last().unwrap_or(final_stage);
-                if non_root_base(&base_stage.base.value) {
+                let consumers = cx.project.images.consumers(cx.path());
+                let runtime: Vec<_> = consumers.iter().filter(|c| c.kind != ConsumerKind::CiBuild).collect();
+                if non_root_base(&base_stage.base_resolved) {
                     cx.evidence_here(
                         base_stage.base.span,
                         format!("base image `{}` runs as a non-root user", base_stage.base.value),
                     );
+                } else if !runtime.is_empty() && runtime.iter().all(|c| c.non_root == Some(true)) {
+                    // The orchestrator decides the user: every place that runs this image sets a non-root one.
+                    for c in runtime.iter().take(3) {
+                        let at = Location::new(c.path.clone(), c.user_span.unwrap_or(c.span));
+                        cx.evidence(
+                            Some(at),
+                            format!("no `USER` in the image, but `{}` runs it as a non-root user", c.name),
+                        );
+                    }
                 } else {
                     cx.report(
                         final_stage.base.span,

@@ -61,7 +61,12 @@ impl Rule for WeakSecret {
                 .secret(span)
                 .help("leave the value empty or write an obvious stand-in (`<generate with: openssl rand -base64 32>`)");
             } else {
-                cx.report(at, format!("`{key}` {is} ({masked}): whoever guesses it gets in"))
+                let consequence = if m.class == ValueClass::Placeholder {
+                    "the service gets a credential that does not work, or one anyone reading the repository knows"
+                } else {
+                    "whoever guesses it gets in"
+                };
+                cx.report(at, format!("`{key}` {is} ({masked}): {consequence}"))
                     .by_env(Severity::Blocker, Severity::High)
                     .secret(span)
                     .help("generate a strong value (`openssl rand -base64 32`), store it in a secret manager and rotate it");
