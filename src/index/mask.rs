@@ -62,6 +62,8 @@ mod tests {
         let l = mask_line("DATABASE_URL=postgres://app:s3cr3tpw@db:5432/app");
         assert!(!l.contains("s3cr3tpw"), "{l}");
         assert_eq!(mask_line("image: node:20"), "image: node:20");
+        let once = mask_line(&format!("ENV JWT_SECRET={}", mask("k3Jq9vTz2LmW8xRp4NcY7bHd")));
+        assert_eq!(once, "ENV JWT_SECRET=k3J***** (24 chars)");
         assert_eq!(mask_line("DB_PASSWORD=${DB_PASSWORD}"), "DB_PASSWORD=${DB_PASSWORD}");
     }
 }

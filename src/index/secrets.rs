@@ -474,6 +474,10 @@ pub fn scan_line(line: &str) -> Vec<Range<usize>> {
     if let Some(re) = ASSIGNMENT.as_ref() {
         for c in re.captures_iter(line) {
             let (Some(k), Some(v)) = (c.get(1), c.get(2)) else { continue };
+            // Already masked (`k3J***** (24 chars)`): leave it alone.
+            if v.as_str().contains("*****") {
+                continue;
+            }
             if is_secret_key(k.as_str()) {
                 let class = classify_value(v.as_str());
                 if matches!(class, ValueClass::Literal | ValueClass::Weak) {

@@ -76,6 +76,29 @@ pub(crate) fn code(s: &str, in_table: bool) -> String {
     format!("{fence}{pad}{body}{pad}{fence}")
 }
 
+/// A finding message or help text: prodready writes names and values between backticks; those
+/// become code spans (with a safe fence), everything else is escaped. An unpaired backtick is
+/// escaped like any other character, so hostile content can shift the pairing but never inject.
+pub(crate) fn msg(s: &str, in_table: bool) -> String {
+    let s = text::clean(s);
+    let parts: Vec<&str> = s.split('`').collect();
+    let mut out = String::with_capacity(s.len() + 8);
+    let paired = parts.len() % 2 == 1; // an even number of backticks
+    for (i, p) in parts.iter().enumerate() {
+        let last = i + 1 == parts.len();
+        if i % 2 == 1 && (paired || !last) && !p.is_empty() {
+            out.push_str(&code(p, in_table));
+        } else {
+            if i % 2 == 1 {
+                out.push_str("\\`");
+            }
+            let e = esc(p);
+            out.push_str(&if in_table { e } else { e.replace("\\|", "|") });
+        }
+    }
+    out
+}
+
 /// Authored rule prose (Markdown) on one line; inside a table `|` is escaped.
 fn prose(s: &str, in_table: bool) -> String {
     let s = text::one_line(s);
@@ -299,7 +322,7 @@ fn executive_summary(out: &mut String, r: &Report) {
                 out,
                 "- {icon} **{}**: {} ({})",
                 severity_label(f.severity).split_once(' ').map_or("", |(_, l)| l),
-                esc(&f.message),
+                msg(&f.message, false),
                 where_md(f, false)
             );
         }
@@ -329,7 +352,7 @@ fn critical_issues(r: &Report, cat: Category) -> String {
         .into_iter()
         .filter(|f| category_of(f) == cat && f.severity >= Severity::High)
         .filter(|f| seen.insert(f.message.as_str()))
-        .map(|f| esc(&text::truncate(&text::clean(&f.message), 80)))
+        .map(|f| msg(&text::truncate(&text::clean(&f.message), 80), true))
         .collect();
     match msgs.len() {
         0 => "—".to_owned(),
@@ -381,7 +404,7 @@ fn blockers(out: &mut String, r: &Report) {
     for (i, f) in list.iter().enumerate() {
         let m = f.rule.meta();
         let _ = writeln!(out, "### {}. {} (`{}`)\n", i + 1, m.summary, m.code);
-        let _ = writeln!(out, "**Finding:** {}\n", esc(&f.message));
+        let _ = writeln!(out, "**Finding:** {}\n", msg(&f.message, false));
         let env = if f.location.is_some() && f.environment != Environment::Default {
             format!(" ({})", f.environment.id())
         } else {
@@ -391,7 +414,7 @@ fn blockers(out: &mut String, r: &Report) {
         let _ = writeln!(out, "- **Impact:** {}", prose(&text::first_paragraph(m.rationale), false));
         let _ = writeln!(out, "- **Remediation:** {}", prose(m.remediation, false));
         if let Some(h) = &f.help {
-            let _ = writeln!(out, "- **For this finding:** {}", esc(h));
+            let _ = writeln!(out, "- **For this finding:** {}", msg(h, false));
         }
         if let Some(v) = m.verify {
             let _ = writeln!(out, "- **Verify:** {}", code(v, false));
@@ -410,7 +433,7 @@ fn strengths(c: &CategoryScore) -> Vec<String> {
     for k in &c.checks {
         for e in &k.evidence {
             let at = e.location.as_ref().map(|l| format!(" ({})", code(&place(l), false))).unwrap_or_default();
-            items.push(format!("- ✅ {}{at}", esc(&e.text)));
+            items.push(format!("- ✅ {}{at}", msg(&e.text, false)));
         }
         if k.outcome == CheckOutcome::Pass && k.evidence.is_empty() {
             let m = k.rule.meta();
@@ -425,9 +448,16 @@ fn finding_row(f: &Finding) -> String {
     let mut fix = prose(m.remediation, true);
     if let Some(h) = &f.help {
         fix.push_str(" — ");
-        fix.push_str(&esc(h));
+        fix.push_str(&msg(h, true));
     }
-    format!("| {} | {} | {} (`{}`) | {} |", severity_label(f.severity), where_md(f, true), esc(&f.message), m.code, fix)
+    format!(
+        "| {} | {} | {} (`{}`) | {} |",
+        severity_label(f.severity),
+        where_md(f, true),
+        msg(&f.message, true),
+        m.code,
+        fix
+    )
 }
 
 fn categories(out: &mut String, r: &Report) {
@@ -495,7 +525,7 @@ fn checklist(out: &mut String, r: &Report) {
             out,
             "- [ ] **{}**: {} ({}{also}) · `{}`",
             severity_label(f.severity).split_once(' ').map_or("", |(_, l)| l),
-            esc(&f.message),
+            msg(&f.message, false),
             where_md(f, false),
             m.code
         );
@@ -523,7 +553,7 @@ fn suppressed(out: &mut String, r: &Report) {
             "| {} | {} | {} (`{}`) | {}: {} |",
             severity_label(f.severity),
             where_md(f, true),
-            esc(&f.message),
+            msg(&f.message, true),
             f.rule.code(),
             esc(kind),
             esc(reason)
@@ -819,8 +849,8 @@ mod tests {
         let md = render(&sample_report());
         let c = section(&md, "## Findings by Category");
         assert_eq!(c.matches("\n### ").count() + usize::from(c.starts_with("### ")), 8);
-        assert!(c.contains("- ✅ service \\`web\\` has a healthcheck (wget /health) (`docker-compose.yml:12`)"));
-        assert!(c.contains("| 🟡 Medium | `docker-compose.yml:3` | service \\`api\\` has no healthcheck (`DC001`) |"));
+        assert!(c.contains("- ✅ service `web` has a healthcheck (wget /health) (`docker-compose.yml:12`)"));
+        assert!(c.contains("| 🟡 Medium | `docker-compose.yml:3` | service `api` has no healthcheck (`DC001`) |"));
         assert!(c.contains("| 🟠 High | repository-wide | no runbook"));
         assert!(!c.contains("worker"), "suppressed findings are not listed as findings");
         assert!(section(&md, "## Suppressed Findings").contains("inline: the worker exposes no port"));
@@ -854,7 +884,7 @@ mod tests {
         let ranks: Vec<i32> = items.iter().map(|l| rank(l)).collect();
         assert_eq!(ranks, [0, 1, 1, 2, 3], "{items:?}");
         assert!(items[0].contains("docker-compose.prod.yml does not parse"));
-        assert_eq!(items.iter().filter(|l| l.contains("service \\`api\\` has no healthcheck")).count(), 1);
+        assert_eq!(items.iter().filter(|l| l.contains("service `api` has no healthcheck")).count(), 1);
         assert!(items[3].contains("and 1 more place"), "{}", items[3]);
         assert!(!items.iter().any(|l| l.contains("**Low**") || l.contains("**Info**")));
     }
