@@ -139,6 +139,36 @@ pub fn line_col(text: &str, offset: usize) -> (u32, u32) {
     (line, col)
 }
 
+/// The dotted key whose value holds `offset` (for messages of type errors, which name no key):
+/// the nearest `key =` line at or above it, under the nearest `[table]` header above that.
+pub fn key_at(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let line_end = text.get(offset..).and_then(|r| r.find('\n')).map_or(text.len(), |i| offset + i);
+    let upto = text.get(..line_end)?;
+    let mut key = None;
+    for line in upto.lines().rev() {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            let table = t.trim_start_matches('[').split(']').next().unwrap_or("").trim().to_owned();
+            return Some(match key {
+                Some(k) if table.is_empty() => k,
+                Some(k) => format!("{table}.{k}"),
+                None => table,
+            });
+        }
+        if key.is_none() && !t.starts_with('#') {
+            if let Some((k, _)) = t.split_once('=') {
+                let k = k.trim();
+                let quoted = k.starts_with('"') || k.starts_with('\'');
+                if !k.is_empty() && (quoted || !k.contains(' ')) {
+                    key = Some(k.to_owned());
+                }
+            }
+        }
+    }
+    key
+}
+
 /// Find the configuration file for `root`: `--config` wins, then the names of [`FILE_NAMES`].
 pub fn locate(root: &Path, explicit: Option<&Path>) -> Result<Option<PathBuf>, Error> {
     if let Some(p) = explicit {
@@ -222,8 +252,10 @@ impl Ctx<'_> {
 /// Parse `text` (named `file` in messages) and apply it onto `settings`.
 pub fn apply_text(text: &str, file: &str, settings: &mut Settings) -> Result<(), Error> {
     let cfg: ConfigFile = toml::from_str(text).map_err(|e| {
-        let (l, c) = e.span().map_or((1, 1), |s| line_col(text, s.start));
-        Error::Config(format!("{file}:{l}:{c}: {}", e.message().trim_end()))
+        let offset = e.span().map_or(0, |s| s.start);
+        let (l, c) = line_col(text, offset);
+        let key = key_at(text, offset).map(|k| format!("{k}: ")).unwrap_or_default();
+        Error::Config(format!("{file}:{l}:{c}: {key}{}", e.message().trim_end()))
     })?;
     let mut cx = Ctx { text, file, notes: Vec::new() };
 
@@ -425,6 +457,14 @@ monitoring = "platform Prometheus"
         assert_eq!(resolve_rule_in(&table, "hc001"), Some(RuleRef { id: RuleId::DC001, renamed_from: Some("HC001") }));
         assert_eq!(resolve_rule_in(&table, "XX001"), None);
         assert!(renamed_note("HC001", RuleId::DC001).contains("renamed to `DC001`"));
+    }
+
+    #[test]
+    fn keys_of_type_errors() {
+        let t = "[rules]\ndisable = [\n  \"DC001\",\n  3,\n]\n[gate]\nmin_score = \"7\"\n";
+        assert_eq!(key_at(t, t.find('3').unwrap_or(0)).as_deref(), Some("rules.disable"));
+        assert_eq!(key_at(t, t.find("\"7").unwrap_or(0)).as_deref(), Some("gate.min_score"));
+        assert_eq!(key_at("x = 1\n", 4).as_deref(), Some("x"));
     }
 
     #[test]

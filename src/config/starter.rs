@@ -7,9 +7,9 @@ pub const STARTER: &str = r#"# prodready configuration (see README, "Configurati
 
 [rules]
 # Rules that never run (codes from `prodready rules`).
-# disable = ["DF004"]
+# disable = ["DC003"]
 # Run only these rules (default: all).
-# select = ["DF001", "DC004"]
+# select = ["DC004", "K8S004"]
 
 [rules.severity]
 # Change a rule's severity: blocker, high, medium, low or info.
