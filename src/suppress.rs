@@ -71,22 +71,29 @@ impl Located {
     }
 }
 
-/// Every directive of a file. `markdown`: only `<!-- -->` comments count.
+/// Every directive of a file. `markdown`: only HTML comments that start a line outside code
+/// blocks count (documentation quoting a directive suppresses nothing).
 pub fn scan(src: &SourceFile, markdown: bool) -> Vec<Located> {
     let mut out = Vec::new();
     if memchr::memmem::find(src.text.as_bytes(), b"prodready-ignore").is_none() {
         return out;
     }
+    let mut fence = false;
     for n in 1..=src.line_count() {
         let Some(text) = src.line(n) else { continue };
+        if markdown {
+            let t = text.trim_start();
+            if t.starts_with("```") || t.starts_with("~~~") {
+                fence = !fence;
+            }
+            if fence || !t.starts_with("<!--") {
+                continue;
+            }
+        }
         if !text.contains("prodready-ignore") {
             continue;
         }
         let Some((start, directive)) = parse_at(text) else { continue };
-        let rest = text.get(start..).unwrap_or("");
-        if markdown && !rest.starts_with("<!--") {
-            continue;
-        }
         let col = u32::try_from(text.get(..start).unwrap_or("").chars().count() + 1).unwrap_or(1);
         let end = u32::try_from(text.chars().count() + 1).unwrap_or(col);
         out.push(Located {
@@ -181,6 +188,11 @@ mod tests {
         let src = SourceFile::from_text("README.md", "```yaml\nx: 1 # prodready-ignore DC004 -- y\n```\n");
         assert!(scan(&src, true).is_empty());
         assert_eq!(scan(&src, false).len(), 1);
+        let quoted =
+            "Write `<!-- prodready-ignore OPS001 -- why -->`.\n```html\n<!-- prodready-ignore OPS001 -->\n```\n";
+        assert!(scan(&SourceFile::from_text("README.md", quoted), true).is_empty());
+        let real = SourceFile::from_text("README.md", "# Ops\n<!-- prodready-ignore OPS001 -- see wiki -->\n");
+        assert_eq!(scan(&real, true).len(), 1);
     }
 
     #[test]
