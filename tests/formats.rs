@@ -148,6 +148,48 @@ fn sarif_validates_against_the_official_schema() {
     );
 }
 
+/// Manual check over real repositories: `PRODREADY_CORPUS=/path/with/repos cargo test --test formats
+/// -- --ignored`. Every format renders and SARIF validates for each immediate subdirectory.
+#[test]
+#[ignore = "needs PRODREADY_CORPUS"]
+fn formats_hold_on_a_corpus() {
+    let Some(corpus) = std::env::var_os("PRODREADY_CORPUS") else { return };
+    let mut schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(manifest().join("tests/data/sarif-schema-2.1.0.json")).unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("schema: {e}"));
+    fix_published_pattern(&mut schema);
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    let mut dirs: Vec<PathBuf> =
+        std::fs::read_dir(corpus).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let started = std::time::Instant::now();
+        let report = report_of(&dir);
+        let audit_ms = started.elapsed().as_millis();
+        let started = std::time::Instant::now();
+        let doc: Value = serde_json::from_str(&sarif::render(&report)).unwrap_or_else(|e| panic!("{e}"));
+        let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{}: {e}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {}", dir.display(), errors.join("\n"));
+        roxmltree::Document::parse(&junit::render(&report)).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let gl: Value = serde_json::from_str(&gitlab::render(&report)).unwrap_or_else(|e| panic!("{e}"));
+        let md = prodready::report::markdown::render_limited(&report, 65_000);
+        assert!(md.len() <= 65_000);
+        let gh = prodready::report::github::render(&report);
+        eprintln!(
+            "{}: {} findings, audit {audit_ms} ms, all formats {} ms; sarif results {}, gitlab issues {}, github lines {}, markdown {} bytes (full {})",
+            dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            report.findings.len(),
+            started.elapsed().as_millis(),
+            doc["runs"][0]["results"].as_array().map_or(0, Vec::len),
+            gl.as_array().map_or(0, Vec::len),
+            gh.lines().count(),
+            md.len(),
+            prodready::report::markdown::render(&report).len()
+        );
+    }
+}
+
 #[test]
 fn sarif_fingerprints_are_stable_across_line_shifts() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

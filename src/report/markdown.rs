@@ -796,17 +796,21 @@ pub fn render_limited(report: &Report, max_bytes: usize) -> String {
         return full;
     }
     let mut secs = sections(report);
-    let note = |omitted: &[&str], cut: bool| {
-        let mut what = omitted.join(", ");
-        if cut {
-            if !what.is_empty() {
-                what.push_str("; ");
-            }
-            what.push_str("the remaining findings were cut");
+    let note = |omitted: &[&str], shortened: Option<&str>, cut_rest: bool| {
+        let mut parts = Vec::new();
+        if !omitted.is_empty() {
+            parts.push(format!("left out: {}", omitted.join(", ")));
+        }
+        if let Some(s) = shortened {
+            parts.push(format!("shortened: {s}"));
+        }
+        if cut_rest {
+            parts.push("the remaining sections were cut".to_owned());
         }
         format!(
-            "> [!NOTE]\n> Report shortened to fit {max_bytes} bytes; left out: {what}. The complete report: \
-             `prodready audit --format markdown` (or `--format json`).\n\n"
+            "> [!NOTE]\n> Report shortened to fit {max_bytes} bytes ({}). The complete report: \
+             `prodready audit --format markdown` (or `--format json`).\n\n",
+            parts.join("; ")
         )
     };
     let assemble = |secs: &[Section], note: &str| -> String {
@@ -821,22 +825,38 @@ pub fn render_limited(report: &Report, max_bytes: usize) -> String {
     };
     let mut omitted: Vec<&'static str> = Vec::new();
     let drop_order = ["Diagnostics", "Inventory", "Suppressed Findings", "Go-Live Checklist", "Findings by Category"];
-    let mut text = assemble(&secs, &note(&omitted, false));
+    let mut text = assemble(&secs, &note(&omitted, None, false));
     for name in drop_order {
         if text.len() <= max_bytes {
             return text;
         }
-        if let Some(i) = secs.iter().position(|s| s.title == name) {
-            secs.remove(i);
-            omitted.push(name);
-            text = assemble(&secs, &note(&omitted, false));
+        let Some(i) = secs.iter().position(|s| s.title == name) else { continue };
+        let removed = secs.remove(i);
+        omitted.push(name);
+        text = assemble(&secs, &note(&omitted, None, false));
+        if text.len() <= max_bytes {
+            // Room left: put back as much of the section as fits, cut at a line.
+            let others: Vec<&str> = omitted.iter().copied().filter(|o| *o != name).collect();
+            let n = note(&others, Some(name), false);
+            let without = assemble(&secs, &n);
+            let room = max_bytes.saturating_sub(without.len() + 64);
+            if room > 1024 {
+                let body = cut(&fold(&removed), room) + "\n_… cut to fit._\n\n---\n\n";
+                secs.insert(i, Section { title: removed.title, text: body, keep: true });
+                let shortened = assemble(&secs, &n);
+                if shortened.len() <= max_bytes {
+                    return shortened;
+                }
+                secs.remove(i);
+            }
+            return text;
         }
     }
     if text.len() <= max_bytes {
         return text;
     }
     // Still too long: keep the header, the note and the gate; cut the middle.
-    let n = note(&omitted, true);
+    let n = note(&omitted, None, true);
     let head: String = secs.first().map(|s| s.text.clone()).unwrap_or_default() + &n;
     let tail: String = secs.iter().filter(|s| matches!(s.title, "Gate" | "Scope")).map(|s| s.text.as_str()).collect();
     let middle: String =
