@@ -74,8 +74,9 @@ pub struct AuditArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    /// Report format, optionally with a destination: `json`, `markdown=report.md`, `terminal`.
-    /// Repeat to write several reports from one run. Default: terminal on stdout.
+    /// Report format, optionally with a destination (`sarif=prodready.sarif`): terminal, markdown,
+    /// json, sarif, github, gitlab or junit. Repeat to write several reports from one run.
+    /// Default: terminal on stdout.
     #[arg(short = 'f', long = "format", value_name = "FORMAT[=PATH]")]
     pub format: Vec<String>,
 
@@ -83,11 +84,12 @@ pub struct AuditArgs {
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Gate threshold: fail when any finding is at least this severe [default: blocker].
+    /// Gate threshold: fail when any finding is at least this severe [default: the configuration's
+    /// `gate.fail_on`, else blocker].
     #[arg(long, value_name = "blocker|high|medium|low|never", env = "PRODREADY_FAIL_ON")]
     pub fail_on: Option<String>,
 
-    /// Also fail when the overall score is below this value (0-10).
+    /// Also fail when the overall score is below this value (0-10); overrides `gate.min_score`.
     #[arg(long, value_name = "SCORE", env = "PRODREADY_MIN_SCORE")]
     pub min_score: Option<f64>,
 

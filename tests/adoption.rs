@@ -185,6 +185,14 @@ fn baseline_round_trip_survives_moves_and_gates_new_findings() {
     // Fixing the old one reports it as fixed (terminal and Markdown too).
     write(root, "docker-compose.yml", &format!("services:\n  api:\n    image: nginx:1.27.3\n{SERVICE_B}"));
     let (_, doc) = audit(root, &with_baseline);
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report-v1.schema.json"))
+            .unwrap_or_default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| format!("{}: {e}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "the baseline section follows the schema: {errors:?}");
     assert_eq!(doc["baseline"]["fixed"].as_array().map(Vec::len), Some(1));
     assert_eq!(doc["baseline"]["fixed"][0]["rule"], "DC004");
     let (_, md, _) = run(prodready().arg("audit").arg(root).args(&with_baseline).args(["--format", "markdown"]));

@@ -44,11 +44,14 @@ fn finding(out: &mut String, f: &Finding, outside: bool) {
         if s.line > 0 {
             props.push(("line", s.line.to_string()));
             if e.line > s.line {
-                props.push(("endLine", e.line.to_string()));
-            } else if s.col > 0 {
                 // GitHub takes columns only for single-line annotations.
-                props.push(("col", s.col.to_string()));
-                if e.line == s.line && e.col > s.col {
+                props.push(("endLine", e.line.to_string()));
+            } else {
+                if s.col > 0 {
+                    props.push(("col", s.col.to_string()));
+                }
+                props.push(("endLine", s.line.to_string()));
+                if s.col > 0 && e.line == s.line && e.col > s.col {
                     props.push(("endColumn", e.col.to_string()));
                 }
             }
@@ -115,7 +118,10 @@ mod tests {
         let r = crate::report::sample_report();
         let out = render(&r);
         let first = out.lines().next().unwrap_or("");
-        assert!(first.starts_with("::error file=docker-compose.prod.yml,line=4,col=11,endColumn=12,title="), "{first}");
+        assert!(
+            first.starts_with("::error file=docker-compose.prod.yml,line=4,col=11,endLine=4,endColumn=12,title="),
+            "{first}"
+        );
         assert!(out.lines().all(|l| l.starts_with("::")));
     }
 }
