@@ -8,10 +8,10 @@ use crate::config::{FailOn, Settings};
 use crate::discover;
 use crate::engine;
 use crate::error::Error;
-use crate::finding::Severity;
+use crate::finding::{Diagnostic, DiagnosticKind, Finding, Severity};
 use crate::index::{FileMeta, FileSet, Project};
 use crate::parse;
-use crate::report::{Gate, Inventory, InventoryItem, Report, Stats};
+use crate::report::{Gate, Inventory, InventoryItem, Report, Scope, Stats};
 use crate::rules;
 use crate::rules::meta::RuleStatus;
 use crate::score::{self, Verdict};
@@ -26,10 +26,18 @@ pub fn run(settings: &Settings) -> Result<Report, Error> {
 
 fn audit(settings: &Settings, threads: usize) -> Result<Report, Error> {
     let started = Instant::now();
+    let baseline = match &settings.baseline {
+        Some(p) => Some((crate::baseline::load(p)?, p.display().to_string())),
+        None => None,
+    };
     let discovery = discover::discover(settings)?;
     let mut diagnostics = discovery.diagnostics;
+    diagnostics.extend(settings.config_notes.iter().cloned());
+    diagnostics.extend(unmatched_patterns(settings, &discovery.files));
 
-    let loaded: Vec<parse::Loaded> = discovery.files.par_iter().map(parse::load).collect();
+    let to_parse: Vec<&discover::DiscoveredFile> =
+        discovery.files.iter().filter(|f| !settings.is_excluded(&f.path)).collect();
+    let loaded: Vec<parse::Loaded> = to_parse.par_iter().map(|f| parse::load(f)).collect();
     let mut artifacts = Vec::new();
     let mut bytes = 0;
     for l in loaded {
@@ -50,14 +58,19 @@ fn audit(settings: &Settings, threads: usize) -> Result<Report, Error> {
     diagnostics.retain(|d| !test_paths.contains(d.path.as_str()));
 
     let registry = rules::registry();
-    let out = engine::run(&project, &registry, settings);
+    let mut out = engine::run(&project, &registry, settings);
     diagnostics.extend(out.diagnostics);
+    let baseline_info = baseline.map(|(b, file)| {
+        let (info, notes) = crate::baseline::apply(&mut out.findings, &b, &file);
+        diagnostics.extend(notes);
+        info
+    });
     diagnostics.sort();
     diagnostics.dedup();
 
     let deployable = project.is_deployable();
     let scorecard = score::score(&out.evaluated, &out.stats, &out.findings, deployable, settings);
-    let gate = gate(settings, &scorecard, &out.findings);
+    let (gate, scope) = gate(settings, &scorecard, &out.findings, baseline_info.as_ref());
 
     let inventory = Inventory {
         items: project
@@ -88,18 +101,62 @@ fn audit(settings: &Settings, threads: usize) -> Result<Report, Error> {
             threads,
         },
         rules: out.evaluated,
+        baseline: baseline_info,
+        scope,
     })
 }
 
-fn gate(settings: &Settings, card: &score::Scorecard, findings: &[crate::finding::Finding]) -> Gate {
+/// `[paths] exclude`/`include` globs that match no discovered file.
+fn unmatched_patterns(settings: &Settings, files: &[discover::DiscoveredFile]) -> Vec<Diagnostic> {
+    let file = settings.config_file.as_deref().unwrap_or("configuration");
+    let mut notes = Vec::new();
+    for (key, pats) in [("paths.exclude", &settings.exclude), ("paths.include", &settings.include)] {
+        for p in pats.iter().filter(|p| !files.iter().any(|f| p.is_match(&f.path))) {
+            notes.push(Diagnostic::new(
+                file,
+                p.line,
+                DiagnosticKind::Note,
+                format!("{key}: `{}` matches no file; remove it or fix the glob", p.glob),
+            ));
+        }
+    }
+    notes
+}
+
+/// Does this finding lie inside the change (`--paths-from`)? Always true without one.
+fn in_scope(settings: &Settings, f: &Finding) -> bool {
+    match (&settings.changed_paths, &f.location) {
+        (None, _) => true,
+        (Some(c), Some(l)) => c.contains(&l.path),
+        (Some(_), None) => settings.gate_repo_level,
+    }
+}
+
+fn gate(
+    settings: &Settings,
+    card: &score::Scorecard,
+    findings: &[Finding],
+    baseline: Option<&crate::baseline::BaselineInfo>,
+) -> (Gate, Option<Scope>) {
     let mut reasons = Vec::new();
     if card.verdict == Verdict::NotAssessed && !settings.allow_empty {
         reasons.push("nothing deployable was found (verdict NOT ASSESSED); pass --allow-empty to accept".to_owned());
     }
+    let scope = settings.changed_paths.as_ref().map(|c| Scope {
+        changed: c.clone(),
+        repo_level_gates: settings.gate_repo_level,
+        outside: u32::try_from(findings.iter().filter(|f| f.is_active() && !in_scope(settings, f)).count())
+            .unwrap_or(u32::MAX),
+    });
     if let FailOn::Severity(threshold) = settings.fail_on {
         let gating = findings
             .iter()
-            .filter(|f| f.is_active() && f.severity >= threshold && f.rule.meta().status != RuleStatus::Preview)
+            .filter(|f| {
+                f.is_active()
+                    && f.severity >= threshold
+                    && f.rule.meta().status != RuleStatus::Preview
+                    && in_scope(settings, f)
+            })
             .count();
         if gating > 0 {
             let what =
@@ -108,11 +165,24 @@ fn gate(settings: &Settings, card: &score::Scorecard, findings: &[crate::finding
         }
     }
     if let (Some(min), Some(score)) = (settings.min_score, card.overall) {
-        if score < min {
-            reasons.push(format!("overall score {score:.1} is below the minimum {min:.1}"));
+        // Under a baseline a legacy repository fails when it gets worse, not for its history.
+        let recorded = baseline.and_then(|b| b.recorded_score);
+        match recorded {
+            Some(base) if base < min => {
+                if score < base {
+                    reasons.push(format!(
+                        "overall score {score:.1} is below the baseline's {base:.1} (and the minimum {min:.1})"
+                    ));
+                }
+            }
+            _ => {
+                if score < min {
+                    reasons.push(format!("overall score {score:.1} is below the minimum {min:.1}"));
+                }
+            }
         }
     }
-    Gate {
+    let gate = Gate {
         passed: reasons.is_empty(),
         reasons,
         fail_on: match settings.fail_on {
@@ -120,5 +190,6 @@ fn gate(settings: &Settings, card: &score::Scorecard, findings: &[crate::finding
             FailOn::Severity(s) => s.id().to_owned(),
         },
         min_score: settings.min_score,
-    }
+    };
+    (gate, scope)
 }

@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ColorChoice, FailOn, Format, OutputSpec, Settings, DEFAULT_MAX_FILE_SIZE};
+use crate::config::{self, ChangedPaths, ColorChoice, FailOn, Format, OutputSpec, Settings, DEFAULT_MAX_FILE_SIZE};
 use crate::error::Error;
+use crate::finding::{Diagnostic, DiagnosticKind};
+use crate::rules::meta::RuleId;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -20,6 +22,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once per process
 pub enum Command {
     /// Audit a repository and print a readiness report (exit 1 when the gate fails).
     Audit(AuditArgs),
@@ -27,6 +30,42 @@ pub enum Command {
     Rules(RulesArgs),
     /// Explain a rule (or, with --scoring, how scores are computed).
     Explain(ExplainArgs),
+    /// Write a commented starter `prodready.toml`.
+    Init(InitArgs),
+    /// Compare two JSON reports: score changes per category, new and fixed findings.
+    Diff(DiffArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write `prodready.toml` into.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier JSON report (`prodready audit --format json`).
+    pub old: PathBuf,
+    /// The later JSON report.
+    pub new: PathBuf,
+    /// `terminal` (default) or `markdown`.
+    #[arg(short = 'f', long, default_value = "terminal")]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Shell to generate completions for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -35,8 +74,9 @@ pub struct AuditArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    /// Report format, optionally with a destination: `json`, `markdown=report.md`, `terminal`.
-    /// Repeat to write several reports from one run. Default: terminal on stdout.
+    /// Report format, optionally with a destination (`sarif=prodready.sarif`): terminal, markdown,
+    /// json, sarif, github, gitlab or junit. Repeat to write several reports from one run.
+    /// Default: terminal on stdout.
     #[arg(short = 'f', long = "format", value_name = "FORMAT[=PATH]")]
     pub format: Vec<String>,
 
@@ -44,11 +84,12 @@ pub struct AuditArgs {
     #[arg(short = 'o', long = "output", value_name = "PATH")]
     pub output: Option<PathBuf>,
 
-    /// Gate threshold: fail when any finding is at least this severe.
-    #[arg(long, value_name = "blocker|high|medium|low|never", default_value = "blocker", env = "PRODREADY_FAIL_ON")]
-    pub fail_on: String,
+    /// Gate threshold: fail when any finding is at least this severe [default: the configuration's
+    /// `gate.fail_on`, else blocker].
+    #[arg(long, value_name = "blocker|high|medium|low|never", env = "PRODREADY_FAIL_ON")]
+    pub fail_on: Option<String>,
 
-    /// Also fail when the overall score is below this value (0-10).
+    /// Also fail when the overall score is below this value (0-10); overrides `gate.min_score`.
     #[arg(long, value_name = "SCORE", env = "PRODREADY_MIN_SCORE")]
     pub min_score: Option<f64>,
 
@@ -75,6 +116,50 @@ pub struct AuditArgs {
     /// Skip files larger than this many bytes (each is reported as skipped).
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+
+    /// Configuration file (default: `prodready.toml` or `.prodready.toml` at the audited root).
+    #[arg(long, value_name = "FILE", env = "PRODREADY_CONFIG", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Print the effective settings (TOML) and exit.
+    #[arg(long)]
+    pub print_config: bool,
+
+    /// Run only these rules (codes or names, comma-separated; replaces the file's `select`).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Do not run these rules (comma-separated; added to the file's `disable`).
+    #[arg(long, value_name = "RULES", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Findings recorded in this baseline do not gate; fixed ones are reported.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings as a baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Changed paths, one per line (`-` = stdin): findings elsewhere are reported but do not gate.
+    #[arg(long, value_name = "FILE")]
+    pub paths_from: Option<PathBuf>,
+
+    /// With --paths-from, repository-level findings (no file) gate too.
+    #[arg(long, requires = "paths_from")]
+    pub gate_repo_level: bool,
+
+    /// Report `prodready-ignore` comments that suppress nothing.
+    #[arg(long)]
+    pub report_unused_suppressions: bool,
+
+    /// Fit Markdown reports into this many bytes (e.g. 65000 for a PR comment).
+    #[arg(long, value_name = "BYTES")]
+    pub max_bytes: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -98,9 +183,41 @@ pub struct ExplainArgs {
 }
 
 impl AuditArgs {
+    /// Defaults ⊕ configuration file ⊕ environment (through clap) ⊕ command line.
     pub fn settings(&self) -> Result<Settings, Error> {
         let mut s = Settings::new(self.path.clone());
-        s.fail_on = self.fail_on.parse::<FailOn>().map_err(Error::Usage)?;
+        if !self.no_config {
+            if let Some(file) = config::file::locate(&self.path, self.config.as_deref())? {
+                config::file::load(&file, &mut s)?;
+            }
+        }
+        if let Some(f) = &self.fail_on {
+            s.fail_on = f.parse::<FailOn>().map_err(Error::Usage)?;
+        }
+        if !self.select.is_empty() {
+            s.select = Some(self.rules("--select", &self.select, &mut s.config_notes)?.into_iter().collect());
+        }
+        let ignored = self.rules("--ignore", &self.ignore, &mut s.config_notes)?;
+        s.disabled.extend(ignored);
+        s.baseline.clone_from(&self.baseline);
+        s.write_baseline.clone_from(&self.write_baseline);
+        s.gate_repo_level = self.gate_repo_level;
+        s.report_unused_suppressions = self.report_unused_suppressions;
+        if self.max_bytes == Some(0) {
+            return Err(Error::Usage("--max-bytes must be at least 1".to_owned()));
+        }
+        s.max_bytes = self.max_bytes;
+        if let Some(p) = &self.paths_from {
+            let text = if p.as_os_str() == "-" {
+                let mut t = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+                    .map_err(|e| Error::Usage(format!("--paths-from -: cannot read stdin: {e}")))?;
+                t
+            } else {
+                std::fs::read_to_string(p).map_err(|e| Error::Usage(format!("--paths-from `{}`: {e}", p.display())))?
+            };
+            s.changed_paths = Some(ChangedPaths::parse(&text));
+        }
         if let Some(m) = self.min_score {
             if !(0.0..=10.0).contains(&m) {
                 return Err(Error::Usage(format!("--min-score must be between 0 and 10, got {m}")));
@@ -118,6 +235,19 @@ impl AuditArgs {
         s.max_file_size = self.max_file_size;
         s.outputs = self.outputs()?;
         Ok(s)
+    }
+
+    fn rules(&self, flag: &str, names: &[String], notes: &mut Vec<Diagnostic>) -> Result<Vec<RuleId>, Error> {
+        let mut out = Vec::new();
+        for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+            let r = config::file::resolve_rule(n)
+                .ok_or_else(|| Error::Usage(format!("{flag}: unknown rule `{n}` (see `prodready rules`)")))?;
+            if let Some(old) = r.renamed_from {
+                notes.push(Diagnostic::new(flag, None, DiagnosticKind::Note, config::file::renamed_note(old, r.id)));
+            }
+            out.push(r.id);
+        }
+        Ok(out)
     }
 
     fn outputs(&self) -> Result<Vec<OutputSpec>, Error> {

@@ -2,15 +2,16 @@
 //! task per artifact) and the project, counts targets for scoring, isolates panics, and turns raw
 //! findings into sorted, fingerprinted, masked findings.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use rayon::prelude::*;
 
+use crate::config::file::RuleRef;
 use crate::config::Settings;
-use crate::finding::{Diagnostic, DiagnosticKind, Finding, Location, Snippet};
+use crate::finding::{Diagnostic, DiagnosticKind, Finding, Location, Snippet, Suppression};
 use crate::index::{mask, Project};
-use crate::model::{Artifact, ArtifactData};
+use crate::model::{Artifact, ArtifactData, ArtifactKind};
 use crate::rules::meta::{RuleId, RuleStatus};
 use crate::rules::{Checked, Cx, Evidence, RawFinding, Rule};
 use crate::source::{SourceFile, Span};
@@ -214,10 +215,12 @@ pub fn run(project: &Project, rules: &[Box<dyn Rule>], settings: &Settings) -> E
         }
     }
 
-    let mut findings = finalize(project, raw, settings);
+    let evaluated: Vec<RuleId> = active.iter().map(|r| r.id()).collect();
+    let (mut findings, notes) = finalize(project, raw, settings, &evaluated);
+    diagnostics.extend(notes);
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.sort();
-    EngineOutput { findings, stats, diagnostics, evaluated: active.iter().map(|r| r.id()).collect() }
+    EngineOutput { findings, stats, diagnostics, evaluated }
 }
 
 /// 64-bit FNV-1a: a stable hash (std's hashers are not guaranteed stable across releases).
@@ -269,9 +272,43 @@ pub fn snippet(src: &SourceFile, span: Span, secrets: &[Span]) -> Option<Snippet
     }
 }
 
-fn finalize(project: &Project, raw: Vec<RawFinding>, settings: &Settings) -> Vec<Finding> {
+/// The code a rule's fingerprints are computed with: its original code (the first alias, when it
+/// was renamed; aliases are appended oldest first), so renaming a rule keeps baselines and SARIF
+/// fingerprints matching.
+pub fn fingerprint_code(rule: RuleId) -> &'static str {
+    rule.meta().aliases.first().copied().unwrap_or(rule.code())
+}
+
+/// The code spans of a message (`service `api``: "api"): what distinguishes two findings on
+/// identical lines (`privileged: true` in two services), without depending on the wording around
+/// them, so rephrasing a message keeps fingerprints.
+fn identifiers(message: &str) -> String {
+    message.split('`').skip(1).step_by(2).collect::<Vec<_>>().join("\u{1f}")
+}
+
+/// Per-file inline directives and which of their codes suppressed something.
+#[derive(Default)]
+struct DirectiveUse {
+    dirs: Vec<suppress::Located>,
+    used: std::collections::BTreeSet<(usize, usize)>,
+}
+
+fn finalize(
+    project: &Project,
+    raw: Vec<RawFinding>,
+    settings: &Settings,
+    evaluated: &[RuleId],
+) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut seen: HashMap<u64, u32> = HashMap::new();
     let mut out = Vec::with_capacity(raw.len());
+    let mut directives: BTreeMap<&str, DirectiveUse> = BTreeMap::new();
+    for a in project.audited() {
+        let dirs = suppress::scan(&a.source, a.kind == ArtifactKind::Markdown);
+        if !dirs.is_empty() {
+            directives.insert(a.path(), DirectiveUse { dirs, used: Default::default() });
+        }
+    }
+    let mut per_path_used = vec![std::collections::BTreeSet::<RuleId>::new(); settings.per_path.len()];
     // Deterministic occurrence numbering: order raw findings first.
     let mut raw = raw;
     raw.sort_by(|a, b| {
@@ -287,16 +324,39 @@ fn finalize(project: &Project, raw: Vec<RawFinding>, settings: &Settings) -> Vec
         };
         let content = snippet.as_ref().and_then(|s| s.lines.first()).map(|l| normalize_ws(l)).unwrap_or_default();
         let path = r.location.as_ref().map_or("", |l| l.path.as_str());
+        let names = identifiers(&r.message);
         let key = if r.location.is_none() { r.message.as_str() } else { content.as_str() };
-        let base = fnv1a(&[r.rule.code(), path, key]);
+        let base = fnv1a(&[fingerprint_code(r.rule), path, key, &names]);
         let n = seen.entry(base).or_insert(0);
         *n += 1;
         let fingerprint = format!("{:016x}", fnv1a(&[&format!("{base:016x}"), &n.to_string()]));
         let severity = settings.severity_overrides.get(&r.rule).copied().unwrap_or(r.severity);
-        let suppressed = match (&r.location, src) {
-            (Some(l), Some(src)) => suppress::inline(src, l.span.start.line, r.rule),
-            _ => None,
-        };
+        let mut suppressed = None;
+        if let Some(l) = &r.location {
+            if let Some(u) = directives.get_mut(l.path.as_str()) {
+                if let Some((i, j)) = suppress::find(&u.dirs, l.span.start.line, r.rule) {
+                    suppressed = u.dirs.get(i).map(suppress::suppression);
+                    u.used.insert((i, j));
+                }
+            }
+            if suppressed.is_none() {
+                if let Some(i) = settings.path_disable(r.rule, &l.path) {
+                    if let Some(p) = settings.per_path.get(i) {
+                        suppressed = Some(Suppression {
+                            kind: suppress::CONFIG,
+                            reason: format!(
+                                "disabled for `{}` by rules.per_path in {}",
+                                p.pattern.glob,
+                                settings.config_file.as_deref().unwrap_or("the configuration")
+                            ),
+                        });
+                    }
+                    if let Some(set) = per_path_used.get_mut(i) {
+                        set.insert(r.rule);
+                    }
+                }
+            }
+        }
         out.push(Finding {
             rule: r.rule,
             severity,
@@ -312,5 +372,40 @@ fn finalize(project: &Project, raw: Vec<RawFinding>, settings: &Settings) -> Vec
             target: r.target,
         });
     }
-    out
+
+    let mut notes = Vec::new();
+    for (path, u) in &directives {
+        for (i, d) in u.dirs.iter().enumerate() {
+            for (j, (code, rule)) in d.directive.codes.iter().zip(d.rules()).enumerate() {
+                let note = match rule {
+                    None => Some(format!("`prodready-ignore` names unknown rule `{code}` (see `prodready rules`)")),
+                    Some(RuleRef { id, renamed_from: Some(old) }) => Some(crate::config::file::renamed_note(old, id)),
+                    Some(RuleRef { id, renamed_from: None }) => (settings.report_unused_suppressions
+                        && evaluated.contains(&id)
+                        && !u.used.contains(&(i, j)))
+                    .then(|| {
+                        format!("unused suppression: `prodready-ignore {code}` matches no {code} finding; remove it")
+                    }),
+                };
+                if let Some(n) = note {
+                    notes.push(Diagnostic::new(*path, Some(d.line), DiagnosticKind::Note, n));
+                }
+            }
+        }
+    }
+    let cfg = settings.config_file.as_deref().unwrap_or("configuration");
+    for (p, used) in settings.per_path.iter().zip(&per_path_used) {
+        for rule in p.rules.iter().filter(|r| evaluated.contains(r) && !used.contains(r)) {
+            notes.push(Diagnostic::new(
+                cfg,
+                p.pattern.line,
+                DiagnosticKind::Note,
+                format!(
+                    "rules.per_path: `{}` disables {rule} where it reports nothing; remove the entry",
+                    p.pattern.glob
+                ),
+            ));
+        }
+    }
+    (out, notes)
 }

@@ -218,6 +218,12 @@ impl Finding {
     pub fn is_active(&self) -> bool {
         self.suppressed.is_none()
     }
+
+    /// Counts in scores and the verdict: active, or known from a baseline (a baseline decides what
+    /// gates, it does not make the repository more ready).
+    pub fn scores(&self) -> bool {
+        self.suppressed.as_ref().is_none_or(|s| s.kind == "baseline")
+    }
 }
 
 /// Problems with files (not with the repository's readiness): parse errors, skipped files.

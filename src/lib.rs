@@ -9,9 +9,11 @@
 )]
 
 pub mod app;
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod error;

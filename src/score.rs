@@ -187,6 +187,26 @@ impl Counts {
         c
     }
 
+    /// Per severity, the findings that score (active or known from a baseline); `suppressed` counts
+    /// the others.
+    pub fn of_scored(findings: &[Finding]) -> Counts {
+        let mut c = Counts::default();
+        for f in findings {
+            if !f.scores() {
+                c.suppressed += 1;
+                continue;
+            }
+            match f.severity {
+                Severity::Blocker => c.blocker += 1,
+                Severity::High => c.high += 1,
+                Severity::Medium => c.medium += 1,
+                Severity::Low => c.low += 1,
+                Severity::Info => c.info += 1,
+            }
+        }
+        c
+    }
+
     pub fn get(&self, s: Severity) -> u32 {
         match s {
             Severity::Blocker => self.blocker,
@@ -236,7 +256,7 @@ pub fn score(
     let mut suppressed: HashMap<RuleId, u32> = HashMap::new();
     let mut blockers: BTreeMap<Category, u32> = BTreeMap::new();
     for f in findings {
-        if f.is_active() {
+        if f.scores() {
             let e = active.entry(f.rule).or_default();
             e.0 += 1;
             e.1.insert(f.target);
@@ -330,6 +350,8 @@ pub fn score(
     }
 
     let counts = Counts::of(findings);
+    // The verdict counts findings known from a baseline too (they are real, only not gating).
+    let scored = Counts::of_scored(findings);
     let (mut num, mut den) = (0.0, 0.0);
     for c in &categories {
         if let Some(s) = c.score {
@@ -342,13 +364,13 @@ pub fn score(
         None
     } else {
         let o = num / den;
-        Some(round1(if counts.blocker > 0 { o.min(OVERALL_BLOCKER_CAP) } else { o }))
+        Some(round1(if scored.blocker > 0 { o.min(OVERALL_BLOCKER_CAP) } else { o }))
     };
     let verdict = if !deployable {
         Verdict::NotAssessed
-    } else if counts.blocker > 0 {
+    } else if scored.blocker > 0 {
         Verdict::DoNotDeploy
-    } else if counts.high > 0 || overall.is_some_and(|o| o < 7.0) {
+    } else if scored.high > 0 || overall.is_some_and(|o| o < 7.0) {
         Verdict::NeedsAttention
     } else {
         Verdict::Ready

@@ -124,7 +124,14 @@ pub fn classify_all(project: &Project, settings: &Settings) -> Vec<EnvInfo> {
                     reason: "listed in `production_env` of the configuration".to_owned(),
                 };
             }
-            classify_path(a.path(), a.kind)
+            let info = classify_path(a.path(), a.kind);
+            if info.env == Environment::Test && settings.is_included(a.path()) {
+                return EnvInfo {
+                    env: Environment::Default,
+                    reason: format!("{}, but listed in `paths.include` of the configuration", info.reason),
+                };
+            }
+            info
         })
         .collect();
     // Files that a deploy job uses are on the deploy path of that job's environment.

@@ -32,7 +32,32 @@ pub mod v1 {
         pub findings: Vec<Finding>,
         pub diagnostics: Vec<Diagnostic>,
         pub inventory: Inventory,
+        /// Present when the audit ran with `--baseline` (added in 0.2; additive).
+        pub baseline: Option<Baseline>,
         pub stats: Stats,
+    }
+
+    #[derive(Debug, Serialize)]
+    pub struct Baseline {
+        /// The baseline file as given.
+        pub file: String,
+        /// Overall score recorded in the baseline.
+        pub recorded_score: Option<f64>,
+        /// Active findings not in the baseline (they gate).
+        pub new: u32,
+        /// Findings in the baseline and still present (suppressed, kind `baseline`).
+        pub known: u32,
+        /// Baseline findings that are gone.
+        pub fixed: Vec<BaselineEntry>,
+    }
+
+    #[derive(Debug, Serialize)]
+    pub struct BaselineEntry {
+        pub fingerprint: String,
+        pub rule: String,
+        pub file: Option<String>,
+        pub line: Option<u32>,
+        pub message: String,
     }
 
     #[derive(Debug, Serialize)]
@@ -136,6 +161,8 @@ pub mod v1 {
         pub fingerprint: String,
         pub suppressed: bool,
         pub suppression_reason: Option<String>,
+        /// `inline`, `config` or `baseline` when suppressed (added in 0.2; additive).
+        pub suppression_kind: Option<&'static str>,
     }
 
     #[derive(Debug, Serialize)]
@@ -309,6 +336,7 @@ fn finding(f: &crate::finding::Finding) -> v1::Finding {
         fingerprint: f.fingerprint.clone(),
         suppressed: f.suppressed.is_some(),
         suppression_reason: f.suppressed.as_ref().map(|s| s.reason.clone()),
+        suppression_kind: f.suppressed.as_ref().map(|s| s.kind),
     }
 }
 
@@ -372,6 +400,23 @@ pub fn to_v1(report: &Report) -> v1::Report {
                 })
                 .collect(),
         },
+        baseline: report.baseline.as_ref().map(|b| v1::Baseline {
+            file: b.file.clone(),
+            recorded_score: b.recorded_score,
+            new: b.new,
+            known: b.known,
+            fixed: b
+                .fixed
+                .iter()
+                .map(|e| v1::BaselineEntry {
+                    fingerprint: e.fingerprint.clone(),
+                    rule: e.rule.clone(),
+                    file: e.path.clone(),
+                    line: e.line,
+                    message: e.message.clone(),
+                })
+                .collect(),
+        }),
         stats: v1::Stats {
             files_discovered: report.stats.files_discovered,
             files_scanned: report.stats.files_scanned,
@@ -510,6 +555,7 @@ mod tests {
                 "findings",
                 "diagnostics",
                 "inventory",
+                "baseline",
                 "stats"
             ])
         );
@@ -578,7 +624,8 @@ mod tests {
                     "snippet",
                     "fingerprint",
                     "suppressed",
-                    "suppression_reason"
+                    "suppression_reason",
+                    "suppression_kind"
                 ])
             );
             for r in f["related"].as_array().into_iter().flatten() {

@@ -538,7 +538,9 @@ fn checklist(out: &mut String, r: &Report) {
 }
 
 fn suppressed(out: &mut String, r: &Report) {
-    let list: Vec<&Finding> = r.findings.iter().filter(|f| !f.is_active()).collect();
+    // Findings known from a baseline are summarised in the Baseline section.
+    let list: Vec<&Finding> =
+        r.findings.iter().filter(|f| f.suppressed.as_ref().is_some_and(|s| s.kind != "baseline")).collect();
     if list.is_empty() {
         return;
     }
@@ -674,21 +676,228 @@ fn footer(out: &mut String, r: &Report) {
     );
 }
 
+fn baseline(out: &mut String, r: &Report) {
+    let Some(b) = &r.baseline else { return };
+    let _ = writeln!(out, "## Baseline\n");
+    let recorded = b.recorded_score.map_or_else(|| "n/a".to_owned(), |s| format!("{s:.1}"));
+    let _ = writeln!(
+        out,
+        "Compared with the baseline {} (recorded score {recorded}): **{} new** (these gate), {} known (listed in \
+         the JSON report, scored, not gating), **{} fixed**.\n",
+        code(&b.file, false),
+        b.new,
+        b.known,
+        b.fixed.len()
+    );
+    if !b.fixed.is_empty() {
+        let _ = writeln!(out, "| Fixed since the baseline | Where | Rule |");
+        let _ = writeln!(out, "| --- | --- | --- |");
+        for e in b.fixed.iter().take(MAX_FIXED) {
+            let place = match (&e.path, e.line) {
+                (Some(p), Some(l)) => code(&format!("{p}:{l}"), true),
+                (Some(p), None) => code(p, true),
+                _ => "repository".to_owned(),
+            };
+            let _ = writeln!(out, "| {} | {place} | {} |", esc(&e.message), code(&e.rule, true));
+        }
+        if b.fixed.len() > MAX_FIXED {
+            let _ = writeln!(out, "\n… and {} more.", b.fixed.len() - MAX_FIXED);
+        }
+        let _ = writeln!(out);
+        let _ = writeln!(out, "Re-record the baseline (`--write-baseline`) to lock the fixes in.\n");
+    }
+    let _ = writeln!(out, "---\n");
+}
+
+fn scope(out: &mut String, r: &Report) {
+    let Some(s) = &r.scope else { return };
+    let _ = writeln!(
+        out,
+        "Gate limited to {} changed path{}{}: {} outside them {} reported but not gating.\n",
+        s.changed.len(),
+        if s.changed.len() == 1 { "" } else { "s" },
+        if s.repo_level_gates { " (repository-level findings gate too)" } else { "" },
+        plural(s.outside as usize, "active finding"),
+        if s.outside == 1 { "is" } else { "are" }
+    );
+}
+
+/// Most fixed baseline entries listed.
+const MAX_FIXED: usize = 50;
+/// Sections longer than this many lines are folded in `<details>` by [`render_limited`].
+const FOLD_LINES: usize = 40;
+
+struct Section {
+    title: &'static str,
+    text: String,
+    /// Never dropped to fit a size limit.
+    keep: bool,
+}
+
+fn sections(report: &Report) -> Vec<Section> {
+    type Writer = fn(&mut String, &Report);
+    let parts: [(&'static str, Writer, bool); 13] = [
+        ("Header", header, true),
+        ("Executive Summary", executive_summary, true),
+        ("Readiness", readiness_table, true),
+        ("Baseline", baseline, true),
+        ("Blockers", blockers, true),
+        ("Findings by Category", categories, false),
+        ("Go-Live Checklist", checklist, false),
+        ("Suppressed Findings", suppressed, false),
+        ("Inventory", inventory, false),
+        ("Diagnostics", diagnostics, false),
+        ("Gate", gate, true),
+        ("Scope", scope, true),
+        ("Footer", footer, true),
+    ];
+    parts
+        .into_iter()
+        .map(|(title, f, keep)| {
+            let mut text = String::new();
+            f(&mut text, report);
+            Section { title, text, keep }
+        })
+        .filter(|s| !s.text.is_empty())
+        .collect()
+}
+
 /// The Markdown report.
 pub fn render(report: &Report) -> String {
-    let mut out = String::with_capacity(16 * 1024);
-    header(&mut out, report);
-    executive_summary(&mut out, report);
-    readiness_table(&mut out, report);
-    blockers(&mut out, report);
-    categories(&mut out, report);
-    checklist(&mut out, report);
-    suppressed(&mut out, report);
-    inventory(&mut out, report);
-    diagnostics(&mut out, report);
-    gate(&mut out, report);
-    footer(&mut out, report);
+    sections(report).into_iter().map(|s| s.text).collect()
+}
+
+/// Fold a long section's body (after its `## ` heading) into `<details>`.
+fn fold(s: &Section) -> String {
+    let lines = s.text.lines().count();
+    if s.keep || lines <= FOLD_LINES {
+        return s.text.clone();
+    }
+    let (head, body) = s.text.split_once('\n').unwrap_or((&s.text, ""));
+    let body = body.trim_end().trim_end_matches("---").trim_end();
+    format!("{head}\n\n<details><summary>{} ({lines} lines)</summary>\n\n{body}\n\n</details>\n\n---\n\n", s.title)
+}
+
+/// Cut `text` to at most `max` bytes at a line boundary, closing an open code fence or `<details>`.
+fn cut(text: &str, max: usize) -> String {
+    const CLOSE: &str = "\n```\n\n</details>\n\n";
+    let mut out = String::new();
+    let (mut fence, mut details) = (false, 0usize);
+    for line in text.split_inclusive('\n') {
+        if out.len() + line.len() + CLOSE.len() > max {
+            break;
+        }
+        let t = line.trim_start();
+        if t.starts_with("```") {
+            fence = !fence;
+        }
+        if t.starts_with("<details>") {
+            details += 1;
+        }
+        if t.starts_with("</details>") {
+            details = details.saturating_sub(1);
+        }
+        out.push_str(line);
+    }
+    if fence {
+        out.push_str("\n```\n");
+    }
+    if details > 0 {
+        out.push_str("\n</details>\n\n");
+    }
     out
+}
+
+fn prefix_at_char_boundary(s: &str, max: usize) -> &str {
+    let mut end = max.min(s.len());
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+/// The Markdown report in at most `max_bytes` bytes (a PR comment, a job summary): long sections
+/// folded in `<details>`, then whole sections dropped (diagnostics, inventory, suppressed findings,
+/// checklist, per-category findings, in that order), then the rest cut at a line; what was left out
+/// is stated at the top.
+pub fn render_limited(report: &Report, max_bytes: usize) -> String {
+    let full = render(report);
+    if full.len() <= max_bytes {
+        return full;
+    }
+    let mut secs = sections(report);
+    let note = |omitted: &[&str], shortened: Option<&str>, cut_rest: bool| {
+        let mut parts = Vec::new();
+        if !omitted.is_empty() {
+            parts.push(format!("left out: {}", omitted.join(", ")));
+        }
+        if let Some(s) = shortened {
+            parts.push(format!("shortened: {s}"));
+        }
+        if cut_rest {
+            parts.push("the remaining sections were cut".to_owned());
+        }
+        format!(
+            "> [!NOTE]\n> Report shortened to fit {max_bytes} bytes ({}). The complete report: \
+             `prodready audit --format markdown` (or `--format json`).\n\n",
+            parts.join("; ")
+        )
+    };
+    let assemble = |secs: &[Section], note: &str| -> String {
+        let mut out = String::new();
+        for (i, s) in secs.iter().enumerate() {
+            out.push_str(&fold(s));
+            if i == 0 {
+                out.push_str(note);
+            }
+        }
+        out
+    };
+    let mut omitted: Vec<&'static str> = Vec::new();
+    let drop_order = ["Diagnostics", "Inventory", "Suppressed Findings", "Go-Live Checklist", "Findings by Category"];
+    let mut text = assemble(&secs, &note(&omitted, None, false));
+    for name in drop_order {
+        if text.len() <= max_bytes {
+            return text;
+        }
+        let Some(i) = secs.iter().position(|s| s.title == name) else { continue };
+        let removed = secs.remove(i);
+        omitted.push(name);
+        text = assemble(&secs, &note(&omitted, None, false));
+        if text.len() <= max_bytes {
+            // Room left: put back as much of the section as fits, cut at a line.
+            let others: Vec<&str> = omitted.iter().copied().filter(|o| *o != name).collect();
+            let n = note(&others, Some(name), false);
+            let without = assemble(&secs, &n);
+            let room = max_bytes.saturating_sub(without.len() + 64);
+            if room > 1024 {
+                let body = cut(&fold(&removed), room) + "\n_… cut to fit._\n\n---\n\n";
+                secs.insert(i, Section { title: removed.title, text: body, keep: true });
+                let shortened = assemble(&secs, &n);
+                if shortened.len() <= max_bytes {
+                    return shortened;
+                }
+                secs.remove(i);
+            }
+            return text;
+        }
+    }
+    if text.len() <= max_bytes {
+        return text;
+    }
+    // Still too long: keep the header, the note and the gate; cut the middle.
+    let n = note(&omitted, None, true);
+    let head: String = secs.first().map(|s| s.text.clone()).unwrap_or_default() + &n;
+    let tail: String = secs.iter().filter(|s| matches!(s.title, "Gate" | "Scope")).map(|s| s.text.as_str()).collect();
+    let middle: String =
+        secs.iter().skip(1).filter(|s| !matches!(s.title, "Gate" | "Scope" | "Footer")).map(fold).collect();
+    let room = max_bytes.saturating_sub(head.len() + tail.len());
+    let out = head + &cut(&middle, room) + &tail;
+    if out.len() <= max_bytes {
+        out
+    } else {
+        prefix_at_char_boundary(&n, max_bytes).to_owned()
+    }
 }
 
 #[cfg(test)]

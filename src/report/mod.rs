@@ -1,18 +1,25 @@
 //! The report: the one input of every renderer. Built from the analysis; renderers never import
 //! rules and never see internal stages.
 
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 #[cfg(test)]
 pub(crate) mod sample;
+pub mod sarif;
 pub mod terminal;
 mod text;
+
+pub(crate) use text::clean as text_clean;
 
 #[cfg(test)]
 pub(crate) use sample::sample_report;
 
 use std::collections::BTreeMap;
 
+pub use crate::baseline::BaselineInfo;
 use crate::finding::{Diagnostic, Finding, Severity};
 use crate::model::{ArtifactKind, EnvInfo, Environment};
 use crate::rules::meta::RuleId;
@@ -80,6 +87,21 @@ pub struct Report {
     pub stats: Stats,
     /// Rules that were evaluated.
     pub rules: Vec<RuleId>,
+    /// `--baseline`: what is new, known and fixed.
+    pub baseline: Option<BaselineInfo>,
+    /// `--paths-from`: the change the gate was limited to.
+    pub scope: Option<Scope>,
+}
+
+/// The gate limited to a change (`--paths-from`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    /// The changed paths listed.
+    pub changed: crate::config::ChangedPaths,
+    /// Repository-level findings gate too (`--gate-repo-level`).
+    pub repo_level_gates: bool,
+    /// Active findings that do not gate because they lie outside the change.
+    pub outside: u32,
 }
 
 impl Report {
@@ -97,6 +119,35 @@ impl Report {
         let mut v: Vec<&Finding> = self.active().collect();
         v.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.sort_key().cmp(&b.sort_key())));
         v
+    }
+}
+
+impl Scope {
+    /// Does this finding lie inside the change?
+    pub fn contains(&self, f: &Finding) -> bool {
+        match &f.location {
+            Some(l) => self.changed.contains(&l.path),
+            None => self.repo_level_gates,
+        }
+    }
+}
+
+impl Report {
+    /// Is this active finding outside the change the gate was limited to (`--paths-from`)?
+    pub fn outside_scope(&self, f: &Finding) -> bool {
+        self.scope.as_ref().is_some_and(|s| !s.contains(f))
+    }
+
+    /// The file repository-level findings are shown on where a format needs one (SARIF, GitLab):
+    /// the root README when there is one, else the first deployable artifact, else any artifact.
+    pub fn repo_anchor(&self) -> Option<&str> {
+        let items = &self.inventory.items;
+        items
+            .iter()
+            .find(|i| i.path.eq_ignore_ascii_case("README.md"))
+            .or_else(|| items.iter().find(|i| i.audited && i.kind.is_deployable()))
+            .or_else(|| items.first())
+            .map(|i| i.path.as_str())
     }
 }
 

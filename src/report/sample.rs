@@ -276,6 +276,8 @@ pub(crate) fn sample_report() -> Report {
         },
         stats: Stats { files_discovered: 42, files_scanned: 7, bytes_scanned: 12_345, duration_ms: 17, threads: 4 },
         rules: vec![RuleId::DC001, RuleId::OPS001, RuleId::PARSE001],
+        baseline: None,
+        scope: None,
     }
 }
 

@@ -386,6 +386,54 @@ fn diagnostics(out: &mut String, r: &Report, p: Paint) {
     let _ = writeln!(out);
 }
 
+/// Most fixed baseline entries listed.
+const MAX_FIXED: usize = 20;
+
+/// Baseline and change scope, when the run had them.
+fn change_context(out: &mut String, r: &Report, p: Paint) {
+    if let Some(b) = &r.baseline {
+        let recorded = b.recorded_score.map_or_else(|| "n/a".to_owned(), |s| format!("{s:.1}"));
+        let _ = writeln!(
+            out,
+            "{} {} (recorded score {recorded}): {} new, {} known (not gating), {} fixed",
+            p.bold("Compared with baseline"),
+            clean(&b.file),
+            b.new,
+            b.known,
+            b.fixed.len()
+        );
+        for e in b.fixed.iter().take(MAX_FIXED) {
+            let place = match (&e.path, e.line) {
+                (Some(f), Some(l)) => format!("{}:{l}", clean(f)),
+                (Some(f), None) => clean(f),
+                _ => "(repository)".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "  {}  {place}  {}  {}",
+                p.paint("fixed ", Style::new().green()),
+                clean(&e.message),
+                p.dim(&format!("[{}]", clean(&e.rule)))
+            );
+        }
+        if b.fixed.len() > MAX_FIXED {
+            let _ = writeln!(out, "  {}", p.dim(&format!("… and {} more fixed", b.fixed.len() - MAX_FIXED)));
+        }
+        let _ = writeln!(out);
+    }
+    if let Some(s) = &r.scope {
+        let _ = writeln!(
+            out,
+            "{} {}: {} outside them {} reported but not gating{}.\n",
+            p.bold("Gate limited to"),
+            plural(s.changed.len(), "changed path"),
+            plural(s.outside as usize, "active finding"),
+            if s.outside == 1 { "is" } else { "are" },
+            if s.repo_level_gates { " (repository-level findings gate)" } else { "" }
+        );
+    }
+}
+
 fn summary_text(r: &Report, p: Paint) -> String {
     let sc = &r.scorecard;
     let c = &sc.counts;
@@ -430,6 +478,7 @@ pub fn render(report: &Report, opts: RenderOptions) -> String {
     detailed(&mut out, report, Severity::Blocker, "BLOCKERS", p);
     detailed(&mut out, report, Severity::High, "HIGH", p);
     one_liners(&mut out, report, p);
+    change_context(&mut out, report, p);
     diagnostics(&mut out, report, p);
     out.push_str(&summary(report, opts.color));
     out

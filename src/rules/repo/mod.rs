@@ -2,6 +2,7 @@
 
 mod build_missing;
 mod no_runbooks;
+mod suppression_without_reason;
 mod unloadable;
 
 pub use no_runbooks::runbook_evidence;
@@ -11,5 +12,6 @@ use super::Rule;
 pub fn register(rules: &mut Vec<Box<dyn Rule>>) {
     rules.push(Box::new(build_missing::BuildMissing));
     rules.push(Box::new(no_runbooks::NoRunbooks));
+    rules.push(Box::new(suppression_without_reason::SuppressionWithoutReason));
     rules.push(Box::new(unloadable::Unloadable));
 }
