@@ -169,30 +169,21 @@ pub struct Counts {
 }
 
 impl Counts {
+    /// Per severity, the active findings; `suppressed` counts the others.
     pub fn of(findings: &[Finding]) -> Counts {
-        let mut c = Counts::default();
-        for f in findings {
-            if !f.is_active() {
-                c.suppressed += 1;
-                continue;
-            }
-            match f.severity {
-                Severity::Blocker => c.blocker += 1,
-                Severity::High => c.high += 1,
-                Severity::Medium => c.medium += 1,
-                Severity::Low => c.low += 1,
-                Severity::Info => c.info += 1,
-            }
-        }
-        c
+        Counts::tally(findings, Finding::is_active)
     }
 
     /// Per severity, the findings that score (active or known from a baseline); `suppressed` counts
     /// the others.
     pub fn of_scored(findings: &[Finding]) -> Counts {
+        Counts::tally(findings, Finding::scores)
+    }
+
+    fn tally(findings: &[Finding], counts: impl Fn(&Finding) -> bool) -> Counts {
         let mut c = Counts::default();
         for f in findings {
-            if !f.scores() {
+            if !counts(f) {
                 c.suppressed += 1;
                 continue;
             }
