@@ -87,6 +87,9 @@ pub struct ImageLinks {
     consumers: BTreeMap<String, Vec<Consumer>>,
     /// Image repository (no registry, no tag) → Dockerfiles that build it.
     built_images: BTreeMap<String, BTreeSet<String>>,
+    /// Dockerfile path → build-context directories it is built with (compose `build.context`,
+    /// CI `docker build … <context>`), repository-relative (`""` = root).
+    contexts: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// A `docker build` (or buildx / build-push-action) found in CI.
@@ -199,6 +202,9 @@ impl ImageLinks {
                 }
             };
             let probe = s.healthcheck.as_ref().filter(|h| !h.disabled && h.test.is_some()).map(|h| h.span);
+            if let (Resolution::File(df), Resolution::Dir(dir)) = (&dockerfile, &context) {
+                links.contexts.entry(df.clone()).or_default().insert(dir.clone());
+            }
             if let Resolution::File(df) = &dockerfile {
                 links.consumers.entry(df.clone()).or_default().push(Consumer {
                     kind: ConsumerKind::ComposeService,
@@ -281,6 +287,9 @@ impl ImageLinks {
                 },
             };
             if let Resolution::File(df) = df {
+                if let Resolution::Dir(dir) = project.resolve(&path, Some(""), &ctx) {
+                    links.contexts.entry(df.clone()).or_default().insert(dir);
+                }
                 for t in &b.tags {
                     let r = ImageRef::parse(t);
                     links.built_images.entry(r.repository.clone()).or_default().insert(df.clone());
@@ -351,6 +360,13 @@ impl ImageLinks {
     /// A consumer whose orchestrator health probe covers this Dockerfile's image.
     pub fn covering_probe(&self, dockerfile: &str) -> Option<&Consumer> {
         self.consumers(dockerfile).iter().find(|c| c.probe.is_some())
+    }
+
+    /// The build-context directories this Dockerfile is built with, as compose files and CI jobs
+    /// declare them; empty when no build of it was found (callers then assume the Dockerfile's
+    /// own directory, the `docker build .` convention).
+    pub fn build_contexts(&self, dockerfile: &str) -> Vec<&str> {
+        self.contexts.get(dockerfile).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default()
     }
 
     /// Dockerfiles known to build `image` (by repository name).

@@ -5,11 +5,31 @@ mod add_instead_of_copy;
 mod apk_no_cache;
 mod apt_lists;
 mod apt_recommends;
+mod base_no_digest;
 mod base_unpinned;
+mod copy_context_unignored;
+mod copy_from_stage;
 mod curl_pipe_shell;
+mod duplicate_stage;
+mod env_self_reference;
+mod expose_ssh;
+mod final_toolchain;
+mod fixed_platform;
+mod from_undefined;
+mod install_without_yes;
+mod invalid_expose;
 mod no_healthcheck;
+mod no_init;
+mod package_cache;
+mod pipefail;
+mod rejected_instruction;
+mod relative_workdir;
+mod repeated_singleton;
 mod runs_as_root;
 mod secret_env_arg;
+mod shell_form_command;
+mod sudo;
+mod unpinned_package;
 
 use crate::model::dockerfile::{Args, Command, Dockerfile, Instruction, Stage};
 use crate::source::{Span, Spanned};
@@ -26,6 +46,26 @@ pub fn register(rules: &mut Vec<Box<dyn Rule>>) {
     rules.push(Box::new(apt_recommends::AptRecommends));
     rules.push(Box::new(apt_lists::AptLists));
     rules.push(Box::new(apk_no_cache::ApkNoCache));
+    rules.push(Box::new(sudo::Sudo));
+    rules.push(Box::new(repeated_singleton::RepeatedSingleton));
+    rules.push(Box::new(expose_ssh::ExposeSsh));
+    rules.push(Box::new(copy_context_unignored::CopyContextUnignored));
+    rules.push(Box::new(shell_form_command::ShellFormCommand));
+    rules.push(Box::new(no_init::NoInit));
+    rules.push(Box::new(relative_workdir::RelativeWorkdir));
+    rules.push(Box::new(from_undefined::FromUndefined));
+    rules.push(Box::new(copy_from_stage::CopyFromStage));
+    rules.push(Box::new(duplicate_stage::DuplicateStage));
+    rules.push(Box::new(final_toolchain::FinalToolchain));
+    rules.push(Box::new(base_no_digest::BaseNoDigest));
+    rules.push(Box::new(pipefail::Pipefail));
+    rules.push(Box::new(package_cache::PackageCache));
+    rules.push(Box::new(unpinned_package::UnpinnedPackage));
+    rules.push(Box::new(invalid_expose::InvalidExpose));
+    rules.push(Box::new(fixed_platform::FixedPlatform));
+    rules.push(Box::new(install_without_yes::InstallWithoutYes));
+    rules.push(Box::new(env_self_reference::EnvSelfReference));
+    rules.push(Box::new(rejected_instruction::RejectedInstruction));
 }
 
 /// The stage a stage builds on (`FROM build AS final`), if its base names an earlier stage.
@@ -128,6 +168,112 @@ pub fn command_of(i: &Instruction) -> Option<&Command> {
         Args::Cmd(c) | Args::Entrypoint(c) => Some(c),
         _ => None,
     }
+}
+
+/// The CMD and ENTRYPOINT in effect in the final image (the last of each among the shipped
+/// stages).
+pub fn effective_command(df: &Dockerfile) -> (Option<&Instruction>, Option<&Instruction>) {
+    let instrs = shipped_instructions(df);
+    let entrypoint = instrs.iter().rev().find(|i| matches!(i.args, Args::Entrypoint(_))).copied();
+    let cmd = instrs.iter().rev().find(|i| matches!(i.args, Args::Cmd(_))).copied();
+    (entrypoint, cmd)
+}
+
+/// Does the final image run something (a service or job) rather than serve as a build or tool
+/// image? It declares a CMD/ENTRYPOINT or EXPOSE in its shipped stages, or a compose service or
+/// Kubernetes workload runs it.
+pub fn is_runtime_image(project: &crate::index::Project, path: &str, df: &Dockerfile) -> bool {
+    let declares =
+        shipped_instructions(df).iter().any(|i| matches!(i.args, Args::Cmd(_) | Args::Entrypoint(_) | Args::Expose(_)));
+    declares || project.images.consumers(path).iter().any(|c| c.kind != crate::index::images::ConsumerKind::CiBuild)
+}
+
+/// The stage an instruction belongs to.
+pub fn stage_of<'a>(df: &'a Dockerfile, i: &Instruction) -> Option<&'a Stage> {
+    i.stage.and_then(|k| df.stages.get(k))
+}
+
+/// The first word of a simple command as written (no `sudo`/`env` stripping), without a path
+/// (`/usr/bin/sudo` → `sudo`).
+pub fn program(cmd: &str) -> &str {
+    let first = cmd.split_whitespace().next().unwrap_or("");
+    first.rsplit('/').next().unwrap_or(first)
+}
+
+/// An EXPOSE token as `(first, last, protocol)`: `8080` → (8080, 8080, "tcp"), `7000-7010/udp`
+/// → (7000, 7010, "udp"). `None` when it holds a variable or is not a port.
+pub fn port_range(token: &str) -> Option<(u32, u32, String)> {
+    let (ports, proto) = match token.split_once('/') {
+        Some((p, proto)) => (p, proto.to_ascii_lowercase()),
+        None => (token, "tcp".to_owned()),
+    };
+    if ports.contains('$') {
+        return None;
+    }
+    let (lo, hi) = match ports.split_once('-') {
+        Some((a, b)) => (a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?),
+        None => {
+            let p = ports.trim().parse::<u32>().ok()?;
+            (p, p)
+        }
+    };
+    Some((lo, hi, proto))
+}
+
+/// Official Docker Hub images commonly named without a tag in `FROM`/`COPY --from` (so a bare word
+/// may be an image rather than a misspelt stage).
+pub fn is_common_official_image(name: &str) -> bool {
+    const OFFICIAL: &[&str] = &[
+        "alpine",
+        "busybox",
+        "debian",
+        "ubuntu",
+        "centos",
+        "fedora",
+        "rockylinux",
+        "almalinux",
+        "amazonlinux",
+        "node",
+        "python",
+        "golang",
+        "rust",
+        "ruby",
+        "php",
+        "openjdk",
+        "eclipse-temurin",
+        "maven",
+        "gradle",
+        "nginx",
+        "httpd",
+        "caddy",
+        "traefik",
+        "haproxy",
+        "redis",
+        "postgres",
+        "mysql",
+        "mariadb",
+        "mongo",
+        "memcached",
+        "rabbitmq",
+        "elasticsearch",
+        "docker",
+        "gcc",
+        "buildpack-deps",
+        "bash",
+        "perl",
+        "erlang",
+        "elixir",
+        "haskell",
+        "swift",
+        "dart",
+        "julia",
+        "composer",
+        "tomcat",
+        "jetty",
+        "wordpress",
+        "registry",
+    ];
+    OFFICIAL.contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// The value of the last USER instruction among `instrs`.
