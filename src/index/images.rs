@@ -90,6 +90,8 @@ pub struct ImageLinks {
     /// Dockerfile path → build-context directories it is built with (compose `build.context`,
     /// CI `docker build … <context>`), repository-relative (`""` = root).
     contexts: BTreeMap<String, BTreeSet<String>>,
+    /// Dockerfile path → the build targets its builds select (`None`: the default, last stage).
+    targets: BTreeMap<String, BTreeSet<Option<String>>>,
 }
 
 /// A `docker build` (or buildx / build-push-action) found in CI.
@@ -98,6 +100,8 @@ pub struct CiBuild {
     pub tags: Vec<String>,
     pub file: Option<String>,
     pub context: Option<String>,
+    /// `--target` stage.
+    pub target: Option<String>,
 }
 
 static EXPR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\$\{\{([^}]*)\}\}").ok());
@@ -120,7 +124,7 @@ pub fn docker_builds_in(script: &str) -> Vec<CiBuild> {
     for c in re.captures_iter(&joined) {
         let args = c.get(1).map_or("", |m| m.as_str());
         let toks: Vec<&str> = args.split_whitespace().collect();
-        let mut b = CiBuild { tags: Vec::new(), file: None, context: None };
+        let mut b = CiBuild { tags: Vec::new(), file: None, context: None, target: None };
         let mut i = 0;
         while let Some(t) = toks.get(i) {
             let next = toks.get(i + 1).map(|s| s.trim_matches(|c| c == '"' || c == '\'').to_owned());
@@ -135,6 +139,12 @@ pub fn docker_builds_in(script: &str) -> Vec<CiBuild> {
                     i += 2;
                     continue;
                 }
+                "--target" => {
+                    b.target = next;
+                    i += 2;
+                    continue;
+                }
+                _ if t.starts_with("--target=") => b.target = Some(t.trim_start_matches("--target=").to_owned()),
                 _ if t.starts_with("--tag=") => b.tags.push(t.trim_start_matches("--tag=").to_owned()),
                 _ if t.starts_with("--file=") => b.file = Some(t.trim_start_matches("--file=").to_owned()),
                 _ if t.starts_with('-') => {
@@ -142,7 +152,6 @@ pub fn docker_builds_in(script: &str) -> Vec<CiBuild> {
                     if matches!(
                         *t,
                         "--build-arg"
-                            | "--target"
                             | "--platform"
                             | "--cache-from"
                             | "--cache-to"
@@ -206,6 +215,9 @@ impl ImageLinks {
                 links.contexts.entry(df.clone()).or_default().insert(dir.clone());
             }
             if let Resolution::File(df) = &dockerfile {
+                links.targets.entry(df.clone()).or_default().insert(build.target.as_ref().map(|t| t.value.clone()));
+            }
+            if let Resolution::File(df) = &dockerfile {
                 links.consumers.entry(df.clone()).or_default().push(Consumer {
                     kind: ConsumerKind::ComposeService,
                     path: path.to_owned(),
@@ -261,6 +273,7 @@ impl ImageLinks {
                             tags,
                             file: st.with_value("file").map(|f| f.value.clone()),
                             context: st.with_value("context").map(|c| c.value.clone()),
+                            target: st.with_value("target").map(|t| t.value.clone()),
                         };
                         ci.push((a.path().to_owned(), j.id.value.clone(), u.span, b, a.env.env));
                     }
@@ -290,6 +303,7 @@ impl ImageLinks {
                 if let Resolution::Dir(dir) = project.resolve(&path, Some(""), &ctx) {
                     links.contexts.entry(df.clone()).or_default().insert(dir);
                 }
+                links.targets.entry(df.clone()).or_default().insert(b.target.clone());
                 for t in &b.tags {
                     let r = ImageRef::parse(t);
                     links.built_images.entry(r.repository.clone()).or_default().insert(df.clone());
@@ -369,6 +383,12 @@ impl ImageLinks {
         self.contexts.get(dockerfile).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default()
     }
 
+    /// The build targets the builds of this Dockerfile select, `None` standing for a build of the
+    /// default (last) stage; empty when no build of it was found.
+    pub fn build_targets(&self, dockerfile: &str) -> Vec<Option<&str>> {
+        self.targets.get(dockerfile).map(|s| s.iter().map(Option::as_deref).collect()).unwrap_or_default()
+    }
+
     /// Dockerfiles known to build `image` (by repository name).
     pub fn dockerfiles_for_image(&self, image: &str) -> Vec<&str> {
         let r = ImageRef::parse(image);
@@ -405,12 +425,17 @@ mod tests {
     fn parses_docker_build_commands() {
         let b = docker_builds_in("docker build -t ghcr.io/acme/api:${{ github.sha }} -f apps/api/Dockerfile .\n");
         assert_eq!(b.len(), 1);
-        let b0 = b.first().cloned().unwrap_or(CiBuild { tags: vec![], file: None, context: None });
+        let b0 = b.first().cloned().unwrap_or(CiBuild { tags: vec![], file: None, context: None, target: None });
         assert_eq!(b0.file.as_deref(), Some("apps/api/Dockerfile"));
         assert_eq!(b0.context.as_deref(), Some("."));
         assert_eq!(b0.tags.len(), 1);
         let b = docker_builds_in("docker buildx build --platform linux/amd64 --tag=web:1 web/");
         assert_eq!(b.first().and_then(|b| b.context.clone()).as_deref(), Some("web/"));
+        let b = docker_builds_in("docker build --target runtime -t api:1 -f api/Dockerfile api");
+        assert_eq!(b.first().and_then(|b| b.target.clone()).as_deref(), Some("runtime"));
+        assert_eq!(b.first().and_then(|b| b.context.clone()).as_deref(), Some("api"));
+        let b = docker_builds_in("docker build --target=build .");
+        assert_eq!(b.first().and_then(|b| b.target.clone()).as_deref(), Some("build"));
     }
 
     #[test]

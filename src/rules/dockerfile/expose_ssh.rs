@@ -1,11 +1,11 @@
 //! DF012: the image exposes the SSH port.
 
 use crate::finding::Severity;
-use crate::model::dockerfile::Dockerfile;
+use crate::model::dockerfile::{Args, Dockerfile};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
-use super::port_range;
+use super::{port_range, shipped_instructions};
 
 pub struct ExposeSsh;
 
@@ -18,7 +18,11 @@ impl Rule for ExposeSsh {
         if df.stages.is_empty() {
             return NA;
         }
-        for p in df.exposed_ports() {
+        let ports = shipped_instructions(cx.project, cx.path(), df).into_iter().flat_map(|i| match &i.args {
+            Args::Expose(ports) => ports.as_slice(),
+            _ => &[],
+        });
+        for p in ports {
             let Some((lo, hi, proto)) = port_range(&p.value) else { continue };
             if lo <= 22 && 22 <= hi && proto != "udp" {
                 cx.report(

@@ -7,7 +7,7 @@ use crate::model::image::ImageRef;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
-use super::{is_runtime_image, run_text, shipped_instructions, shipped_stages, simple_commands, words};
+use super::{deployed_stage, is_runtime_image, run_text, shipped_instructions, shipped_stages, simple_commands, words};
 
 pub struct FinalToolchain;
 
@@ -110,17 +110,22 @@ impl Rule for FinalToolchain {
     }
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
-        let Some(final_stage) = df.final_stage() else { return NA };
+        let Some(final_stage) = deployed_stage(cx.project, cx.path(), df) else { return NA };
         if !is_runtime_image(cx.project, cx.path(), df) {
             return NA; // a build or tool image: carrying tools is its job
         }
-        let chain = shipped_stages(df);
+        let chain = shipped_stages(cx.project, cx.path(), df);
         let root = chain.last().copied().unwrap_or(final_stage);
-        let instrs = shipped_instructions(df);
+        let instrs = shipped_instructions(cx.project, cx.path(), df);
         let mut reported = false;
         // 1. Whole build stages copied in (`COPY --from=build / /`).
         for i in instrs.iter().filter(|i| i.keyword == Keyword::Copy) {
             let (Some(from), Args::Copy { sources, dest, .. }) = (i.flag("from"), &i.args) else { continue };
+            let name = from.value.as_deref().unwrap_or("");
+            // Only build stages carry a toolchain; copying an image's filesystem is something else.
+            if df.stage_by_name(name).is_none() && name.parse::<usize>().is_err() {
+                continue;
+            }
             if sources.iter().any(|s| s.value.trim_matches('"') == "/") && dest.value.trim_matches('"') == "/" {
                 cx.report(
                     i.keyword_span,

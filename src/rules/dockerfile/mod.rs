@@ -31,6 +31,7 @@ mod shell_form_command;
 mod sudo;
 mod unpinned_package;
 
+use crate::index::Project;
 use crate::model::dockerfile::{Args, Command, Dockerfile, Instruction, Stage};
 use crate::source::{Span, Spanned};
 
@@ -73,10 +74,40 @@ pub fn base_stage<'a>(df: &'a Dockerfile, stage: &Stage) -> Option<&'a Stage> {
     stage.base_stage.and_then(|i| df.stages.get(i))
 }
 
-/// Stages whose filesystem ships in the final image: the final stage and the chain it builds on.
-pub fn shipped_stages(df: &Dockerfile) -> Vec<&Stage> {
+/// The stage whose filesystem becomes the deployed image: the build target that every build of
+/// this Dockerfile selects (compose `build.target`, CI `--target`), else the last stage. A
+/// Dockerfile whose last stage is a dev-environment or test stage is judged by what is deployed.
+pub fn deployed_stage<'a>(project: &Project, path: &str, df: &'a Dockerfile) -> Option<&'a Stage> {
+    let targets = project.images.build_targets(path);
+    let mut chosen: Option<&'a Stage> = None;
+    if !targets.is_empty() {
+        for t in &targets {
+            let Some(name) = t else { return df.final_stage() };
+            let Some(st) = df.stage_by_name(name) else { return df.final_stage() };
+            match chosen {
+                Some(c) if c.index != st.index => return df.final_stage(),
+                _ => chosen = Some(st),
+            }
+        }
+    }
+    chosen.or_else(|| df.final_stage())
+}
+
+/// How to name the deployed stage in a message: "the final stage" or "the stage `builder` that
+/// its builds target".
+pub fn stage_label(df: &Dockerfile, stage: &Stage) -> String {
+    let last = df.final_stage().is_some_and(|f| f.index == stage.index);
+    match (&stage.name, last) {
+        (Some(n), false) => format!("the stage `{}` its builds target", n.value),
+        _ => "the final stage".to_owned(),
+    }
+}
+
+/// Stages whose filesystem ships in the deployed image: the deployed stage and the chain it
+/// builds on.
+pub fn shipped_stages<'a>(project: &Project, path: &str, df: &'a Dockerfile) -> Vec<&'a Stage> {
     let mut out = Vec::new();
-    let mut cur = df.final_stage();
+    let mut cur = deployed_stage(project, path, df);
     while let Some(s) = cur {
         if out.iter().any(|o: &&Stage| o.index == s.index) {
             break;
@@ -88,8 +119,8 @@ pub fn shipped_stages(df: &Dockerfile) -> Vec<&Stage> {
 }
 
 /// Instructions of the shipped stages, in file order.
-pub fn shipped_instructions(df: &Dockerfile) -> Vec<&Instruction> {
-    let mut stages = shipped_stages(df);
+pub fn shipped_instructions<'a>(project: &Project, path: &str, df: &'a Dockerfile) -> Vec<&'a Instruction> {
+    let mut stages = shipped_stages(project, path, df);
     stages.sort_by_key(|s| s.index);
     stages.into_iter().flat_map(|s| df.stage_instructions(s)).collect()
 }
@@ -172,8 +203,12 @@ pub fn command_of(i: &Instruction) -> Option<&Command> {
 
 /// The CMD and ENTRYPOINT in effect in the final image (the last of each among the shipped
 /// stages).
-pub fn effective_command(df: &Dockerfile) -> (Option<&Instruction>, Option<&Instruction>) {
-    let instrs = shipped_instructions(df);
+pub fn effective_command<'a>(
+    project: &Project,
+    path: &str,
+    df: &'a Dockerfile,
+) -> (Option<&'a Instruction>, Option<&'a Instruction>) {
+    let instrs = shipped_instructions(project, path, df);
     let entrypoint = instrs.iter().rev().find(|i| matches!(i.args, Args::Entrypoint(_))).copied();
     let cmd = instrs.iter().rev().find(|i| matches!(i.args, Args::Cmd(_))).copied();
     (entrypoint, cmd)
@@ -183,8 +218,9 @@ pub fn effective_command(df: &Dockerfile) -> (Option<&Instruction>, Option<&Inst
 /// image? It declares a CMD/ENTRYPOINT or EXPOSE in its shipped stages, or a compose service or
 /// Kubernetes workload runs it.
 pub fn is_runtime_image(project: &crate::index::Project, path: &str, df: &Dockerfile) -> bool {
-    let declares =
-        shipped_instructions(df).iter().any(|i| matches!(i.args, Args::Cmd(_) | Args::Entrypoint(_) | Args::Expose(_)));
+    let declares = shipped_instructions(project, path, df)
+        .iter()
+        .any(|i| matches!(i.args, Args::Cmd(_) | Args::Entrypoint(_) | Args::Expose(_)));
     declares || project.images.consumers(path).iter().any(|c| c.kind != crate::index::images::ConsumerKind::CiBuild)
 }
 

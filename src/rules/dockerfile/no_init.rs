@@ -1,9 +1,9 @@
 //! DF015: a Node.js or Python server runs as PID 1 without an init process.
 
 use crate::finding::{Location, Severity};
-use crate::index::images::ConsumerKind;
+use crate::index::images::{Consumer, ConsumerKind};
 use crate::model::dockerfile::{Args, Command, Dockerfile, Instruction};
-use crate::rules::compose::{find_service, has_init};
+use crate::rules::compose::{find_service, has_init, service_node};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
@@ -75,8 +75,12 @@ fn exec_words(c: &Command) -> Option<Vec<String>> {
 }
 
 /// The instruction that names the server process and its runtime, when it runs without an init.
-fn uninitialised(df: &Dockerfile) -> Option<(&Instruction, Runtime, String)> {
-    let (ep, cmd) = effective_command(df);
+fn uninitialised<'a>(
+    project: &crate::index::Project,
+    path: &str,
+    df: &'a Dockerfile,
+) -> Option<(&'a Instruction, Runtime, String)> {
+    let (ep, cmd) = effective_command(project, path, df);
     let target = match ep {
         Some(e) => {
             let words = exec_words(command_of(e)?)?;
@@ -101,7 +105,40 @@ fn uninitialised(df: &Dockerfile) -> Option<(&Instruction, Runtime, String)> {
         return None;
     }
     let rt = runtime_of(&words)?;
-    Some((target, rt, words.iter().take(3).cloned().collect::<Vec<_>>().join(" ")))
+    // `ENTRYPOINT ["python3"]` + `CMD ["app.py"]` run together.
+    let mut all = words;
+    if ep.is_some_and(|e| std::ptr::eq(e, target)) {
+        if let Some(extra) = cmd.and_then(command_of).and_then(exec_words) {
+            all.extend(extra);
+        }
+    }
+    Some((target, rt, all.iter().take(3).cloned().collect::<Vec<_>>().join(" ")))
+}
+
+/// Python turns SIGINT into `KeyboardInterrupt` even as PID 1, so a Python server stopped with
+/// SIGINT (`STOPSIGNAL SIGINT`, compose `stop_signal: SIGINT`) shuts down cleanly.
+fn stops_with_sigint(project: &crate::index::Project, path: &str, df: &Dockerfile, consumers: &[&Consumer]) -> bool {
+    let is_int = |s: &str| matches!(s.trim().to_ascii_uppercase().as_str(), "SIGINT" | "INT" | "2");
+    let image = shipped_instructions(project, path, df).iter().rev().find_map(|i| match &i.args {
+        Args::Stopsignal(s) => Some(is_int(&s.value)),
+        _ => None,
+    });
+    let compose: Vec<bool> = consumers
+        .iter()
+        .filter(|c| c.kind == ConsumerKind::ComposeService)
+        .map(|c| {
+            find_service(project, &c.path, &c.name)
+                .and_then(|(f, s)| service_node(f, s))
+                .and_then(|n| n.get_str("stop_signal").map(is_int))
+                .or(image)
+                .unwrap_or(false)
+        })
+        .collect();
+    if compose.is_empty() {
+        image.unwrap_or(false)
+    } else {
+        compose.iter().all(|b| *b) && !consumers.iter().any(|c| c.kind == ConsumerKind::K8sWorkload)
+    }
 }
 
 impl Rule for NoInit {
@@ -114,11 +151,15 @@ impl Rule for NoInit {
         let path = cx.path();
         let consumers: Vec<_> =
             project.images.consumers(path).iter().filter(|c| c.kind != ConsumerKind::CiBuild).collect();
-        let exposes = shipped_instructions(df).iter().any(|i| matches!(&i.args, Args::Expose(p) if !p.is_empty()));
+        let exposes =
+            shipped_instructions(project, path, df).iter().any(|i| matches!(&i.args, Args::Expose(p) if !p.is_empty()));
         if !exposes && consumers.is_empty() {
             return NA; // not a server image
         }
-        let Some((ins, rt, shown)) = uninitialised(df) else { return CHECKED };
+        let Some((ins, rt, shown)) = uninitialised(project, path, df) else { return CHECKED };
+        if rt == Runtime::Python && stops_with_sigint(project, path, df, &consumers) {
+            return CHECKED;
+        }
         // `init: true` on the compose services that run the image (Kubernetes has no equivalent).
         let k8s = consumers.iter().any(|c| c.kind == ConsumerKind::K8sWorkload);
         let with_init: Vec<_> = consumers

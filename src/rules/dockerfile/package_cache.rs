@@ -10,8 +10,8 @@ use super::{run_text, shipped_instructions, simple_commands, words};
 pub struct PackageCache;
 
 /// `PIP_NO_CACHE_DIR` set by an ENV of the shipped stages.
-fn pip_cache_disabled(df: &Dockerfile) -> bool {
-    shipped_instructions(df).iter().any(|i| match &i.args {
+fn pip_cache_disabled(cx: &Cx, df: &Dockerfile) -> bool {
+    shipped_instructions(cx.project, cx.path(), df).iter().any(|i| match &i.args {
         Args::Env(kvs) => kvs.iter().any(|kv| kv.key.value == "PIP_NO_CACHE_DIR"),
         _ => false,
     })
@@ -23,9 +23,9 @@ impl Rule for PackageCache {
     }
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
-        let pip_off = pip_cache_disabled(df);
+        let pip_off = pip_cache_disabled(cx, df);
         let mut seen = false;
-        for i in shipped_instructions(df) {
+        for i in shipped_instructions(cx.project, cx.path(), df) {
             let Some((text, span)) = run_text(i) else { continue };
             let mounts: Vec<String> =
                 i.flags.iter().filter(|f| f.name == "mount").filter_map(|f| f.value.clone()).collect();

@@ -7,7 +7,7 @@ use crate::model::image::ImageRef;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
-use super::{last_user, shipped_instructions, shipped_stages};
+use super::{deployed_stage, last_user, shipped_instructions, shipped_stages, stage_label};
 
 pub struct RunsAsRoot;
 
@@ -36,8 +36,8 @@ impl Rule for RunsAsRoot {
     }
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
-        let Some(final_stage) = df.final_stage() else { return NA };
-        let instrs = shipped_instructions(df);
+        let Some(final_stage) = deployed_stage(cx.project, cx.path(), df) else { return NA };
+        let instrs = shipped_instructions(cx.project, cx.path(), df);
         match last_user(&instrs) {
             Some(u) if is_root(&u.value) => {
                 cx.report(u.span, format!("the final image switches to `USER {}` and runs as root", u.value))
@@ -45,7 +45,7 @@ impl Rule for RunsAsRoot {
             }
             Some(u) => cx.evidence_here(u.span, format!("runs as `{}`", u.value)),
             None => {
-                let base_stage = shipped_stages(df).into_iter().last().unwrap_or(final_stage);
+                let base_stage = shipped_stages(cx.project, cx.path(), df).into_iter().last().unwrap_or(final_stage);
                 let consumers = cx.project.images.consumers(cx.path());
                 let runtime: Vec<_> = consumers.iter().filter(|c| c.kind != ConsumerKind::CiBuild).collect();
                 if non_root_base(&base_stage.base_resolved) {
@@ -66,7 +66,8 @@ impl Rule for RunsAsRoot {
                     cx.report(
                         final_stage.base.span,
                         format!(
-                            "the final stage (`FROM {}`) never sets a non-root `USER`, so the container runs as root",
+                            "{} (`FROM {}`) never sets a non-root `USER`, so the container runs as root",
+                            stage_label(df, final_stage),
                             final_stage.base.value
                         ),
                     )

@@ -29,7 +29,7 @@ impl Rule for ShellFormCommand {
     }
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
-        let (ep, cmd) = effective_command(df);
+        let (ep, cmd) = effective_command(cx.project, cx.path(), df);
         if ep.is_none() && cmd.is_none() {
             return NA;
         }
