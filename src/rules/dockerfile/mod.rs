@@ -224,6 +224,62 @@ pub fn is_runtime_image(project: &crate::index::Project, path: &str, df: &Docker
     declares || project.images.consumers(path).iter().any(|c| c.kind != crate::index::images::ConsumerKind::CiBuild)
 }
 
+/// A build or tool image (code generation, CI tooling): it declares no CMD/ENTRYPOINT/EXPOSE,
+/// nothing in the repository runs it, and its base image's own default command is a shell or a
+/// language REPL — so no container of it serves anything in production. An image built `FROM
+/// nginx` (or another server) without a command of its own still runs the base's server and is
+/// not a tool image.
+pub fn is_tool_image(project: &Project, path: &str, df: &Dockerfile) -> bool {
+    if is_runtime_image(project, path, df) {
+        return false;
+    }
+    let stages = shipped_stages(project, path, df);
+    let Some(root) = stages.last() else { return false };
+    let r = crate::model::image::ImageRef::parse(&root.base_resolved);
+    let repo = r.repository.to_ascii_lowercase();
+    let short = repo.rsplit('/').next().unwrap_or(&repo);
+    let tag = r.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+    const SHELL_DEFAULT: &[&str] = &[
+        "alpine",
+        "debian",
+        "ubuntu",
+        "busybox",
+        "centos",
+        "fedora",
+        "rockylinux",
+        "almalinux",
+        "amazonlinux",
+        "archlinux",
+        "leap",
+        "tumbleweed",
+        "debian-base",
+        "golang",
+        "rust",
+        "node",
+        "python",
+        "ruby",
+        "gcc",
+        "buildpack-deps",
+        "maven",
+        "gradle",
+        "eclipse-temurin",
+        "openjdk",
+        "amazoncorretto",
+        "perl",
+        "erlang",
+        "elixir",
+        "haskell",
+        "swift",
+        "dart",
+        "julia",
+        "bash",
+        "docker",
+        "sdk",
+    ];
+    let php_cli = short == "php" && !(tag.contains("apache") || tag.contains("fpm"));
+    php_cli || SHELL_DEFAULT.contains(&short) && (short != "sdk" || repo.contains("dotnet"))
+}
+
 /// The stage an instruction belongs to.
 pub fn stage_of<'a>(df: &'a Dockerfile, i: &Instruction) -> Option<&'a Stage> {
     i.stage.and_then(|k| df.stages.get(k))

@@ -7,7 +7,7 @@ use crate::model::image::ImageRef;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
-use super::{deployed_stage, last_user, shipped_instructions, shipped_stages, stage_label};
+use super::{deployed_stage, is_tool_image, last_user, shipped_instructions, shipped_stages, stage_label};
 
 pub struct RunsAsRoot;
 
@@ -37,6 +37,9 @@ impl Rule for RunsAsRoot {
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
         let Some(final_stage) = deployed_stage(cx.project, cx.path(), df) else { return NA };
+        if is_tool_image(cx.project, cx.path(), df) {
+            return NA; // a code-generation or CI tool image: no production container runs it
+        }
         let instrs = shipped_instructions(cx.project, cx.path(), df);
         match last_user(&instrs) {
             Some(u) if is_root(&u.value) => {
