@@ -23,7 +23,29 @@ fn non_root_base(image: &str) -> bool {
         || repo.contains("unprivileged")
         || repo.starts_with("bitnami/")
         || repo.contains("rootless")
+        || tag.contains("chiseled")
+        // Images whose own Dockerfile ends with a non-root USER.
+        || NON_ROOT_IMAGES.iter().any(|p| repo == *p || repo.starts_with(&format!("{p}/")))
 }
+
+/// Repositories (or organisations, as a prefix) whose images run as a non-root user by default:
+/// Grafana, k6, Loki, Tempo and Mimir, the Prometheus project's images (nobody),
+/// the OpenTelemetry Collector and Jaeger (uid 10001).
+const NON_ROOT_IMAGES: &[&str] = &[
+    "grafana/grafana",
+    "grafana/grafana-oss",
+    "grafana/grafana-enterprise",
+    "grafana/k6",
+    "grafana/loki",
+    "grafana/tempo",
+    "grafana/mimir",
+    "prom",
+    "prometheus",
+    "otel/opentelemetry-collector",
+    "otel/opentelemetry-collector-contrib",
+    "otel/opentelemetry-collector-k8s",
+    "jaegertracing",
+];
 
 fn is_root(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or(user).trim();
