@@ -6,12 +6,41 @@ use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
 pub struct Pipefail;
 
-/// Position of the first `|` that is a pipe (not `||`, not quoted, not escaped).
-fn first_pipe(text: &str) -> Option<usize> {
+/// Positions of the `|`s that are pipes of the script itself (not `||`, not quoted or escaped,
+/// not inside a `` `…` `` or `$(…)` command substitution, whose status the step never sees).
+fn pipes(text: &str) -> Vec<usize> {
     let b = text.as_bytes();
+    let mut out = Vec::new();
     let mut quote: Option<u8> = None;
+    let mut subst = 0usize;
+    let mut backtick = false;
     let mut i = 0;
     while let Some(&c) = b.get(i) {
+        if quote.is_none() {
+            match c {
+                b'`' => {
+                    backtick = !backtick;
+                    i += 1;
+                    continue;
+                }
+                b'$' if b.get(i + 1) == Some(&b'(') => {
+                    subst += 1;
+                    i += 2;
+                    continue;
+                }
+                b'(' if subst > 0 => subst += 1,
+                b')' if subst > 0 => {
+                    subst -= 1;
+                    i += 1;
+                    continue;
+                }
+                b'|' if backtick || subst > 0 => {
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+        }
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(b'"'), b'\\') => i += 1,
@@ -33,13 +62,41 @@ fn first_pipe(text: &str) -> Option<usize> {
                     i += 1;
                     continue;
                 }
-                return Some(i);
+                out.push(i);
             }
             _ => {}
         }
         i += 1;
     }
-    None
+    out
+}
+
+/// The simple command feeding the pipe at `p`, as written (`curl -fsSL https://…`), or `None`
+/// when it cannot fail in a way that matters (`echo`, `printf`, `yes`, a group of those).
+fn feeder(text: &str, p: usize) -> Option<String> {
+    let before = text.get(..p).unwrap_or("");
+    let start = ["&&", "||", ";", "\n", "(", "|"]
+        .iter()
+        .filter_map(|sep| before.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    let seg: String = before.get(start..).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+    let first = seg.split_whitespace().next().unwrap_or("");
+    if matches!(first, "echo" | "printf" | "yes" | "true") {
+        return None;
+    }
+    if first == "}" {
+        // `{ echo …; echo …; } | tool`: judge the group's commands.
+        let open = before.rfind('{').unwrap_or(0);
+        let group = before.get(open..).unwrap_or("");
+        let only_echo = group
+            .split([';', '\n'])
+            .map(|c| c.trim().trim_start_matches('{').trim().trim_end_matches('\\').trim())
+            .filter(|c| !c.is_empty() && *c != "}")
+            .all(|c| c.starts_with("echo") || c.starts_with("printf"));
+        return (!only_echo).then(|| "the command group".to_owned());
+    }
+    Some(if seg.is_empty() { "the command before the pipe".to_owned() } else { format!("`{seg}`") })
 }
 
 fn sets_pipefail(text: &str) -> bool {
@@ -90,21 +147,10 @@ impl Rule for Pipefail {
                 acc.push_str(&h.value);
                 acc
             });
-            let Some(p) = first_pipe(&text) else { continue };
             if sets_pipefail(&text) || safe_shell(df, i, idx) {
                 continue;
             }
-            let before: String = text
-                .get(..p)
-                .unwrap_or("")
-                .rsplit(['\n', ';', '&'])
-                .next()
-                .unwrap_or("")
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            let shown =
-                if before.is_empty() { "the command before the pipe".to_owned() } else { format!("`{before}`") };
+            let Some(shown) = pipes(&text).into_iter().find_map(|p| feeder(&text, p)) else { continue };
             let at = cx.find(s.span, "|");
             cx.report(
                 at,
@@ -122,14 +168,26 @@ impl Rule for Pipefail {
 
 #[cfg(test)]
 mod tests {
-    use super::first_pipe;
+    use super::{feeder, pipes};
 
     #[test]
-    fn pipes() {
-        assert_eq!(first_pipe("curl x | tar xz"), Some(7));
-        assert_eq!(first_pipe("a || b"), None);
-        assert_eq!(first_pipe("echo 'a|b' && grep \"x|y\" f"), None);
-        assert_eq!(first_pipe("echo a\\|b"), None);
-        assert_eq!(first_pipe("# a | b\necho ok"), None);
+    fn finds_pipes() {
+        assert_eq!(pipes("curl x | tar xz"), vec![7]);
+        assert!(pipes("a || b").is_empty());
+        assert!(pipes("echo 'a|b' && grep \"x|y\" f").is_empty());
+        assert!(pipes("echo a\\|b").is_empty());
+        assert!(pipes("# a | b\necho ok").is_empty());
+        assert!(pipes("cd `ls | grep x` && make").is_empty());
+        assert!(pipes("cd $(ls | grep x) && make").is_empty());
+    }
+
+    #[test]
+    fn feeders() {
+        let t = "apt-get update && curl -fsSL https://x/k.asc | gpg --dearmor";
+        assert_eq!(feeder(t, t.find('|').unwrap_or(0)).as_deref(), Some("`curl -fsSL https://x/k.asc`"));
+        let t = "echo deb x | tee /etc/apt/sources.list";
+        assert_eq!(feeder(t, t.find('|').unwrap_or(0)), None);
+        let t = "{ echo a; echo b; } | debconf-set-selections";
+        assert_eq!(feeder(t, t.find('|').unwrap_or(0)), None);
     }
 }
