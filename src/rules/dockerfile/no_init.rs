@@ -1,11 +1,18 @@
 //! DF015: a Node.js or Python server runs as PID 1 without an init process.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::finding::{Location, Severity};
 use crate::index::images::{Consumer, ConsumerKind};
+use crate::index::Project;
 use crate::model::dockerfile::{Args, Command, Dockerfile, Instruction};
+use crate::model::ArtifactKind;
 use crate::rules::compose::{find_service, has_init, service_node};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
+use crate::source::Span;
 
 use super::{command_of, effective_command, shipped_instructions};
 
@@ -141,6 +148,32 @@ fn stops_with_sigint(project: &crate::index::Project, path: &str, df: &Dockerfil
     }
 }
 
+static DOCKER_RUN_INIT: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"docker\s+(?:container\s+)?run\b[^\n;&|]*\s--init\b[^\n;&|]*").ok());
+
+/// A `docker run --init … <image>` of this Dockerfile's image in a script, Makefile or CI file.
+fn run_with_init(project: &Project, path: &str) -> Option<(String, Span)> {
+    let re = DOCKER_RUN_INIT.as_ref()?;
+    for a in project.audited() {
+        if !matches!(
+            a.kind,
+            ArtifactKind::ShellScript | ArtifactKind::Makefile | ArtifactKind::GithubWorkflow | ArtifactKind::GitlabCi
+        ) {
+            continue;
+        }
+        for m in re.find_iter(&a.source.text) {
+            let runs_ours = m.as_str().split_whitespace().filter(|t| !t.starts_with('-')).any(|t| {
+                let t = t.trim_matches(|c| c == '"' || c == '\'');
+                t.contains(['/', ':']) && project.images.dockerfiles_for_image(t).contains(&path)
+            });
+            if runs_ours {
+                return Some((a.path().to_owned(), a.source.span(m.range())));
+            }
+        }
+    }
+    None
+}
+
 impl Rule for NoInit {
     fn id(&self) -> RuleId {
         RuleId::DF015
@@ -158,6 +191,10 @@ impl Rule for NoInit {
         }
         let Some((ins, rt, shown)) = uninitialised(project, path, df) else { return CHECKED };
         if rt == Runtime::Python && stops_with_sigint(project, path, df, &consumers) {
+            return CHECKED;
+        }
+        if let Some((file, span)) = run_with_init(project, path) {
+            cx.evidence(Some(Location::new(file, span)), "the image is started with `docker run --init`");
             return CHECKED;
         }
         // `init: true` on the compose services that run the image (Kubernetes has no equivalent).
