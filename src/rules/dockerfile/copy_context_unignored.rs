@@ -7,6 +7,8 @@ use crate::model::envfile::{role_from_name, EnvFileRole};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
+use super::shipped_stages;
+
 pub struct CopyContextUnignored;
 
 /// A source that means "the whole build context".
@@ -84,12 +86,18 @@ impl Rule for CopyContextUnignored {
         };
         let sensitive: Vec<&str> = project.files.under(dir).filter(|p| is_sensitive(p)).take(4).collect();
         let how = if declared {
-            "is built with the context"
+            format!("is built with {} as its context", shown_dir(dir))
         } else {
-            "is built (by convention) with its own directory as context:"
+            format!("is built (by convention) with its own directory, {}, as context", shown_dir(dir))
         };
+        let shipped: Vec<usize> = shipped_stages(project, path, df).iter().map(|st| st.index).collect();
         for (i, src) in copies {
-            let what = if sensitive.is_empty() {
+            // In a build stage the files reach only the builder (slower builds, cache busting),
+            // not the deployed image, unless a later stage copies them on.
+            let in_image = i.stage.is_some_and(|k| shipped.contains(&k));
+            let what = if !in_image {
+                "so `.git`, local `.env` files and `node_modules` are sent to this build stage (it does not ship, but every change busts its cache and anything copied from it on carries them)".to_owned()
+            } else if sensitive.is_empty() {
                 "so `.git`, local `.env` files, `node_modules` and build output go into the image".to_owned()
             } else {
                 let names: Vec<String> = sensitive.iter().take(3).map(|p| format!("`{p}`")).collect();
@@ -98,13 +106,14 @@ impl Rule for CopyContextUnignored {
             let f = cx.report(
                 src.span,
                 format!(
-                    "`{} {} …` copies the whole build context; this Dockerfile {how} {}, which has no `.dockerignore`, {what}",
+                    "`{} {} …` copies the whole build context; this Dockerfile {how}, which has no `.dockerignore`, {what}",
                     i.keyword.as_str(),
-                    src.value,
-                    shown_dir(dir)
+                    src.value
                 ),
             );
-            let f = if sensitive.is_empty() {
+            let f = if !in_image {
+                f.severity(Severity::Low)
+            } else if sensitive.is_empty() {
                 f.by_env(Severity::Medium, Severity::Low)
             } else {
                 f.by_env(Severity::High, Severity::Medium)
