@@ -87,6 +87,11 @@ pub struct ImageLinks {
     consumers: BTreeMap<String, Vec<Consumer>>,
     /// Image repository (no registry, no tag) → Dockerfiles that build it.
     built_images: BTreeMap<String, BTreeSet<String>>,
+    /// Dockerfile path → build-context directories it is built with (compose `build.context`,
+    /// CI `docker build … <context>`), repository-relative (`""` = root).
+    contexts: BTreeMap<String, BTreeSet<String>>,
+    /// Dockerfile path → the build targets its builds select (`None`: the default, last stage).
+    targets: BTreeMap<String, BTreeSet<Option<String>>>,
 }
 
 /// A `docker build` (or buildx / build-push-action) found in CI.
@@ -95,6 +100,8 @@ pub struct CiBuild {
     pub tags: Vec<String>,
     pub file: Option<String>,
     pub context: Option<String>,
+    /// `--target` stage.
+    pub target: Option<String>,
 }
 
 static EXPR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"\$\{\{([^}]*)\}\}").ok());
@@ -117,7 +124,7 @@ pub fn docker_builds_in(script: &str) -> Vec<CiBuild> {
     for c in re.captures_iter(&joined) {
         let args = c.get(1).map_or("", |m| m.as_str());
         let toks: Vec<&str> = args.split_whitespace().collect();
-        let mut b = CiBuild { tags: Vec::new(), file: None, context: None };
+        let mut b = CiBuild { tags: Vec::new(), file: None, context: None, target: None };
         let mut i = 0;
         while let Some(t) = toks.get(i) {
             let next = toks.get(i + 1).map(|s| s.trim_matches(|c| c == '"' || c == '\'').to_owned());
@@ -132,6 +139,12 @@ pub fn docker_builds_in(script: &str) -> Vec<CiBuild> {
                     i += 2;
                     continue;
                 }
+                "--target" => {
+                    b.target = next;
+                    i += 2;
+                    continue;
+                }
+                _ if t.starts_with("--target=") => b.target = Some(t.trim_start_matches("--target=").to_owned()),
                 _ if t.starts_with("--tag=") => b.tags.push(t.trim_start_matches("--tag=").to_owned()),
                 _ if t.starts_with("--file=") => b.file = Some(t.trim_start_matches("--file=").to_owned()),
                 _ if t.starts_with('-') => {
@@ -139,7 +152,6 @@ pub fn docker_builds_in(script: &str) -> Vec<CiBuild> {
                     if matches!(
                         *t,
                         "--build-arg"
-                            | "--target"
                             | "--platform"
                             | "--cache-from"
                             | "--cache-to"
@@ -199,6 +211,12 @@ impl ImageLinks {
                 }
             };
             let probe = s.healthcheck.as_ref().filter(|h| !h.disabled && h.test.is_some()).map(|h| h.span);
+            if let (Resolution::File(df), Resolution::Dir(dir)) = (&dockerfile, &context) {
+                links.contexts.entry(df.clone()).or_default().insert(dir.clone());
+            }
+            if let Resolution::File(df) = &dockerfile {
+                links.targets.entry(df.clone()).or_default().insert(build.target.as_ref().map(|t| t.value.clone()));
+            }
             if let Resolution::File(df) = &dockerfile {
                 links.consumers.entry(df.clone()).or_default().push(Consumer {
                     kind: ConsumerKind::ComposeService,
@@ -255,6 +273,7 @@ impl ImageLinks {
                             tags,
                             file: st.with_value("file").map(|f| f.value.clone()),
                             context: st.with_value("context").map(|c| c.value.clone()),
+                            target: st.with_value("target").map(|t| t.value.clone()),
                         };
                         ci.push((a.path().to_owned(), j.id.value.clone(), u.span, b, a.env.env));
                     }
@@ -281,6 +300,10 @@ impl ImageLinks {
                 },
             };
             if let Resolution::File(df) = df {
+                if let Resolution::Dir(dir) = project.resolve(&path, Some(""), &ctx) {
+                    links.contexts.entry(df.clone()).or_default().insert(dir);
+                }
+                links.targets.entry(df.clone()).or_default().insert(b.target.clone());
                 for t in &b.tags {
                     let r = ImageRef::parse(t);
                     links.built_images.entry(r.repository.clone()).or_default().insert(df.clone());
@@ -353,6 +376,19 @@ impl ImageLinks {
         self.consumers(dockerfile).iter().find(|c| c.probe.is_some())
     }
 
+    /// The build-context directories this Dockerfile is built with, as compose files and CI jobs
+    /// declare them; empty when no build of it was found (callers then assume the Dockerfile's
+    /// own directory, the `docker build .` convention).
+    pub fn build_contexts(&self, dockerfile: &str) -> Vec<&str> {
+        self.contexts.get(dockerfile).map(|s| s.iter().map(String::as_str).collect()).unwrap_or_default()
+    }
+
+    /// The build targets the builds of this Dockerfile select, `None` standing for a build of the
+    /// default (last) stage; empty when no build of it was found.
+    pub fn build_targets(&self, dockerfile: &str) -> Vec<Option<&str>> {
+        self.targets.get(dockerfile).map(|s| s.iter().map(Option::as_deref).collect()).unwrap_or_default()
+    }
+
     /// Dockerfiles known to build `image` (by repository name).
     pub fn dockerfiles_for_image(&self, image: &str) -> Vec<&str> {
         let r = ImageRef::parse(image);
@@ -389,12 +425,17 @@ mod tests {
     fn parses_docker_build_commands() {
         let b = docker_builds_in("docker build -t ghcr.io/acme/api:${{ github.sha }} -f apps/api/Dockerfile .\n");
         assert_eq!(b.len(), 1);
-        let b0 = b.first().cloned().unwrap_or(CiBuild { tags: vec![], file: None, context: None });
+        let b0 = b.first().cloned().unwrap_or(CiBuild { tags: vec![], file: None, context: None, target: None });
         assert_eq!(b0.file.as_deref(), Some("apps/api/Dockerfile"));
         assert_eq!(b0.context.as_deref(), Some("."));
         assert_eq!(b0.tags.len(), 1);
         let b = docker_builds_in("docker buildx build --platform linux/amd64 --tag=web:1 web/");
         assert_eq!(b.first().and_then(|b| b.context.clone()).as_deref(), Some("web/"));
+        let b = docker_builds_in("docker build --target runtime -t api:1 -f api/Dockerfile api");
+        assert_eq!(b.first().and_then(|b| b.target.clone()).as_deref(), Some("runtime"));
+        assert_eq!(b.first().and_then(|b| b.context.clone()).as_deref(), Some("api"));
+        let b = docker_builds_in("docker build --target=build .");
+        assert_eq!(b.first().and_then(|b| b.target.clone()).as_deref(), Some("build"));
     }
 
     #[test]

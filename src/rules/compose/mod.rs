@@ -1,15 +1,26 @@
 //! Compose rules (`DC`): one file per rule, one registration line each.
 
+mod build_target_missing;
 mod dangerous_capability;
+mod datastore_no_volume;
 mod datastore_port;
+mod depends_on_unhealthy;
 mod docker_socket;
+mod duplicate_container_name;
+mod duplicate_host_port;
 mod hardcoded_secret;
+mod healthy_without_healthcheck;
 mod image_latest;
 mod network_mode_host;
 mod no_healthcheck;
+mod no_log_rotation;
 mod no_memory_limit;
+mod no_new_privileges;
+mod no_read_only;
 mod no_restart_policy;
 mod privileged;
+mod schema;
+mod undefined_reference;
 
 pub use no_healthcheck::is_one_shot;
 
@@ -18,6 +29,7 @@ use crate::index::files::parent_dir;
 use crate::index::{Project, Resolution};
 use crate::model::compose::ComposeService;
 use crate::model::{ArtifactData, ComposeFile};
+use crate::parse::yaml::Node;
 use crate::source::{Pos, Span};
 
 pub fn register(rules: &mut Vec<Box<dyn Rule>>) {
@@ -31,6 +43,17 @@ pub fn register(rules: &mut Vec<Box<dyn Rule>>) {
     rules.push(Box::new(network_mode_host::NetworkModeHost));
     rules.push(Box::new(dangerous_capability::DangerousCapability));
     rules.push(Box::new(datastore_port::DatastorePort));
+    rules.push(Box::new(no_new_privileges::NoNewPrivileges));
+    rules.push(Box::new(no_read_only::NoReadOnly));
+    rules.push(Box::new(depends_on_unhealthy::DependsOnUnhealthy));
+    rules.push(Box::new(no_log_rotation::NoLogRotation));
+    rules.push(Box::new(datastore_no_volume::DatastoreNoVolume));
+    rules.push(Box::new(undefined_reference::UndefinedReference));
+    rules.push(Box::new(schema::Schema));
+    rules.push(Box::new(healthy_without_healthcheck::HealthyWithoutHealthcheck));
+    rules.push(Box::new(build_target_missing::BuildTargetMissing));
+    rules.push(Box::new(duplicate_container_name::DuplicateContainerName));
+    rules.push(Box::new(duplicate_host_port::DuplicateHostPort));
 }
 
 /// A service that only overrides keys of a service defined elsewhere (an overlay such as
@@ -88,6 +111,104 @@ pub(crate) fn merged_definitions<'a>(
         }
     }
     out
+}
+
+/// The compose files that form one project with the file at `path`: itself, the other compose
+/// files of its directory (base + overrides, loaded together with `-f`), and the files they
+/// `include:`. Rules that judge whether a name is declared look at all of them, so an overlay
+/// that uses a volume its base file declares is not reported.
+pub(crate) fn project_files<'a>(project: &'a Project, path: &str) -> Vec<(&'a str, &'a ComposeFile)> {
+    let dir = parent_dir(path);
+    let mut out: Vec<(&'a str, &'a ComposeFile)> = Vec::new();
+    for (a, c) in project.compose_files() {
+        if parent_dir(a.path()) == dir {
+            out.push((a.path(), c));
+        }
+    }
+    let mut i = 0;
+    while let Some((p, c)) = out.get(i).copied() {
+        i += 1;
+        if i > 64 {
+            break;
+        }
+        for inc in &c.includes {
+            let Resolution::File(resolved) = project.resolve(p, None, &inc.value) else { continue };
+            if out.iter().any(|(q, _)| *q == resolved) {
+                continue;
+            }
+            if let Some(a) = project.artifact(&resolved) {
+                if let ArtifactData::Compose(ic) = &a.data {
+                    out.push((a.path(), ic));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Where a service's health check comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Health {
+    /// `healthcheck:` with a test in one of its compose definitions.
+    Compose,
+    /// No compose healthcheck, but the Dockerfile it builds has a `HEALTHCHECK`.
+    Image,
+    /// Neither (or the healthcheck is disabled).
+    None,
+}
+
+/// The health check of the service `name` across the project's compose files; `None` when no
+/// file of the project defines that service.
+pub(crate) fn health_of(project: &Project, files: &[(&str, &ComposeFile)], name: &str) -> Option<Health> {
+    let defs: Vec<(&str, &ComposeService)> =
+        files.iter().filter_map(|(p, c)| c.service(name).map(|s| (*p, s))).collect();
+    if defs.is_empty() {
+        return None;
+    }
+    // The last definition that says anything about the healthcheck wins (overrides load later).
+    if let Some(h) = defs.iter().rev().find_map(|(_, s)| s.healthcheck.as_ref()) {
+        return Some(if h.disabled || h.test.is_none() { Health::None } else { Health::Compose });
+    }
+    for (p, _) in &defs {
+        let Some(b) = project.images.compose_build(p, name) else { continue };
+        let Resolution::File(df_path) = &b.dockerfile else { continue };
+        if let Some(ArtifactData::Dockerfile(df)) = project.artifact(df_path).map(|a| &a.data) {
+            let stage = match &b.target {
+                Some(t) => df.stage_by_name(t),
+                None => df.final_stage(),
+            };
+            let has = stage.is_some_and(|st| {
+                df.stage_instructions(st)
+                    .any(|i| matches!(i.args, crate::model::dockerfile::Args::Healthcheck { none: false, .. }))
+            });
+            if has {
+                return Some(Health::Image);
+            }
+        }
+    }
+    Some(Health::None)
+}
+
+/// The YAML mapping node of a service (for keys the typed view does not carry).
+pub(crate) fn service_node<'a>(file: &'a ComposeFile, s: &ComposeService) -> Option<Node<'a>> {
+    file.yaml.documents.first().map(|d| d.node(s.node))
+}
+
+/// The service named `name` in the compose file at `path`, with its file.
+pub(crate) fn find_service<'a>(
+    project: &'a Project,
+    path: &str,
+    name: &str,
+) -> Option<(&'a ComposeFile, &'a ComposeService)> {
+    match project.artifact(path).map(|a| &a.data) {
+        Some(ArtifactData::Compose(c)) => c.service(name).map(|s| (c, s)),
+        _ => None,
+    }
+}
+
+/// `init: true` on a service (compose runs `docker-init`/tini as PID 1).
+pub(crate) fn has_init(file: &ComposeFile, s: &ComposeService) -> bool {
+    service_node(file, s).and_then(|n| n.get("init")).and_then(|v| v.as_bool()).unwrap_or(false)
 }
 
 /// Span of the `n`-th (0-based) occurrence of `needle` at or after the start of `within`, up to

@@ -40,11 +40,13 @@ impl Rule for NoHealthcheck {
         }
         // A HEALTHCHECK in the Dockerfile the service builds also counts.
         let project = cx.project;
-        if let Some(Resolution::File(df_path)) =
-            project.images.compose_build(cx.path(), &s.name.value).map(|b| &b.dockerfile)
+        if let Some((Resolution::File(df_path), target)) =
+            project.images.compose_build(cx.path(), &s.name.value).map(|b| (&b.dockerfile, &b.target))
         {
             if let Some(ArtifactData::Dockerfile(df)) = project.artifact(df_path).map(|a| &a.data) {
-                let hc = df.final_stage().and_then(|st| {
+                // The stage the service builds: its `build.target`, else the last one.
+                let stage = target.as_deref().and_then(|t| df.stage_by_name(t)).or_else(|| df.final_stage());
+                let hc = stage.and_then(|st| {
                     df.stage_instructions(st).filter(|i| matches!(i.args, Args::Healthcheck { none: false, .. })).last()
                 });
                 if let Some(i) = hc {

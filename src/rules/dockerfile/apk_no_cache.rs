@@ -15,7 +15,7 @@ impl Rule for ApkNoCache {
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
         let mut seen = false;
-        for i in shipped_instructions(df) {
+        for i in shipped_instructions(cx.project, cx.path(), df) {
             let Some((text, span)) = run_text(i) else { continue };
             let cmds = simple_commands(&text);
             let cached = i

@@ -19,7 +19,7 @@ impl Rule for AptRecommends {
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
         let mut seen = false;
-        for i in shipped_instructions(df) {
+        for i in shipped_instructions(cx.project, cx.path(), df) {
             let Some((text, span)) = run_text(i) else { continue };
             for cmd in simple_commands(&text) {
                 let w = words(&cmd);

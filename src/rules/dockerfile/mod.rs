@@ -5,12 +5,33 @@ mod add_instead_of_copy;
 mod apk_no_cache;
 mod apt_lists;
 mod apt_recommends;
+mod base_no_digest;
 mod base_unpinned;
+mod copy_context_unignored;
+mod copy_from_stage;
 mod curl_pipe_shell;
+mod duplicate_stage;
+mod env_self_reference;
+mod expose_ssh;
+mod final_toolchain;
+mod fixed_platform;
+mod from_undefined;
+mod install_without_yes;
+mod invalid_expose;
 mod no_healthcheck;
+mod no_init;
+mod package_cache;
+mod pipefail;
+mod rejected_instruction;
+mod relative_workdir;
+mod repeated_singleton;
 mod runs_as_root;
 mod secret_env_arg;
+mod shell_form_command;
+mod sudo;
+mod unpinned_package;
 
+use crate::index::Project;
 use crate::model::dockerfile::{Args, Command, Dockerfile, Instruction, Stage};
 use crate::source::{Span, Spanned};
 
@@ -26,6 +47,26 @@ pub fn register(rules: &mut Vec<Box<dyn Rule>>) {
     rules.push(Box::new(apt_recommends::AptRecommends));
     rules.push(Box::new(apt_lists::AptLists));
     rules.push(Box::new(apk_no_cache::ApkNoCache));
+    rules.push(Box::new(sudo::Sudo));
+    rules.push(Box::new(repeated_singleton::RepeatedSingleton));
+    rules.push(Box::new(expose_ssh::ExposeSsh));
+    rules.push(Box::new(copy_context_unignored::CopyContextUnignored));
+    rules.push(Box::new(shell_form_command::ShellFormCommand));
+    rules.push(Box::new(no_init::NoInit));
+    rules.push(Box::new(relative_workdir::RelativeWorkdir));
+    rules.push(Box::new(from_undefined::FromUndefined));
+    rules.push(Box::new(copy_from_stage::CopyFromStage));
+    rules.push(Box::new(duplicate_stage::DuplicateStage));
+    rules.push(Box::new(final_toolchain::FinalToolchain));
+    rules.push(Box::new(base_no_digest::BaseNoDigest));
+    rules.push(Box::new(pipefail::Pipefail));
+    rules.push(Box::new(package_cache::PackageCache));
+    rules.push(Box::new(unpinned_package::UnpinnedPackage));
+    rules.push(Box::new(invalid_expose::InvalidExpose));
+    rules.push(Box::new(fixed_platform::FixedPlatform));
+    rules.push(Box::new(install_without_yes::InstallWithoutYes));
+    rules.push(Box::new(env_self_reference::EnvSelfReference));
+    rules.push(Box::new(rejected_instruction::RejectedInstruction));
 }
 
 /// The stage a stage builds on (`FROM build AS final`), if its base names an earlier stage.
@@ -33,10 +74,40 @@ pub fn base_stage<'a>(df: &'a Dockerfile, stage: &Stage) -> Option<&'a Stage> {
     stage.base_stage.and_then(|i| df.stages.get(i))
 }
 
-/// Stages whose filesystem ships in the final image: the final stage and the chain it builds on.
-pub fn shipped_stages(df: &Dockerfile) -> Vec<&Stage> {
+/// The stage whose filesystem becomes the deployed image: the build target that every build of
+/// this Dockerfile selects (compose `build.target`, CI `--target`), else the last stage. A
+/// Dockerfile whose last stage is a dev-environment or test stage is judged by what is deployed.
+pub fn deployed_stage<'a>(project: &Project, path: &str, df: &'a Dockerfile) -> Option<&'a Stage> {
+    let targets = project.images.build_targets(path);
+    let mut chosen: Option<&'a Stage> = None;
+    if !targets.is_empty() {
+        for t in &targets {
+            let Some(name) = t else { return df.final_stage() };
+            let Some(st) = df.stage_by_name(name) else { return df.final_stage() };
+            match chosen {
+                Some(c) if c.index != st.index => return df.final_stage(),
+                _ => chosen = Some(st),
+            }
+        }
+    }
+    chosen.or_else(|| df.final_stage())
+}
+
+/// How to name the deployed stage in a message: "the final stage" or "the stage `builder` that
+/// its builds target".
+pub fn stage_label(df: &Dockerfile, stage: &Stage) -> String {
+    let last = df.final_stage().is_some_and(|f| f.index == stage.index);
+    match (&stage.name, last) {
+        (Some(n), false) => format!("the stage `{}` its builds target", n.value),
+        _ => "the final stage".to_owned(),
+    }
+}
+
+/// Stages whose filesystem ships in the deployed image: the deployed stage and the chain it
+/// builds on.
+pub fn shipped_stages<'a>(project: &Project, path: &str, df: &'a Dockerfile) -> Vec<&'a Stage> {
     let mut out = Vec::new();
-    let mut cur = df.final_stage();
+    let mut cur = deployed_stage(project, path, df);
     while let Some(s) = cur {
         if out.iter().any(|o: &&Stage| o.index == s.index) {
             break;
@@ -48,8 +119,8 @@ pub fn shipped_stages(df: &Dockerfile) -> Vec<&Stage> {
 }
 
 /// Instructions of the shipped stages, in file order.
-pub fn shipped_instructions(df: &Dockerfile) -> Vec<&Instruction> {
-    let mut stages = shipped_stages(df);
+pub fn shipped_instructions<'a>(project: &Project, path: &str, df: &'a Dockerfile) -> Vec<&'a Instruction> {
+    let mut stages = shipped_stages(project, path, df);
     stages.sort_by_key(|s| s.index);
     stages.into_iter().flat_map(|s| df.stage_instructions(s)).collect()
 }
@@ -128,6 +199,173 @@ pub fn command_of(i: &Instruction) -> Option<&Command> {
         Args::Cmd(c) | Args::Entrypoint(c) => Some(c),
         _ => None,
     }
+}
+
+/// The CMD and ENTRYPOINT in effect in the final image (the last of each among the shipped
+/// stages).
+pub fn effective_command<'a>(
+    project: &Project,
+    path: &str,
+    df: &'a Dockerfile,
+) -> (Option<&'a Instruction>, Option<&'a Instruction>) {
+    let instrs = shipped_instructions(project, path, df);
+    let entrypoint = instrs.iter().rev().find(|i| matches!(i.args, Args::Entrypoint(_))).copied();
+    let cmd = instrs.iter().rev().find(|i| matches!(i.args, Args::Cmd(_))).copied();
+    (entrypoint, cmd)
+}
+
+/// Does the final image run something (a service or job) rather than serve as a build or tool
+/// image? It declares a CMD/ENTRYPOINT or EXPOSE in its shipped stages, or a compose service or
+/// Kubernetes workload runs it.
+pub fn is_runtime_image(project: &crate::index::Project, path: &str, df: &Dockerfile) -> bool {
+    let declares = shipped_instructions(project, path, df)
+        .iter()
+        .any(|i| matches!(i.args, Args::Cmd(_) | Args::Entrypoint(_) | Args::Expose(_)));
+    declares || project.images.consumers(path).iter().any(|c| c.kind != crate::index::images::ConsumerKind::CiBuild)
+}
+
+/// A build or tool image (code generation, CI tooling): it declares no CMD/ENTRYPOINT/EXPOSE,
+/// nothing in the repository runs it, and its base image's own default command is a shell or a
+/// language REPL — so no container of it serves anything in production. An image built `FROM
+/// nginx` (or another server) without a command of its own still runs the base's server and is
+/// not a tool image.
+pub fn is_tool_image(project: &Project, path: &str, df: &Dockerfile) -> bool {
+    if is_runtime_image(project, path, df) {
+        return false;
+    }
+    let stages = shipped_stages(project, path, df);
+    let Some(root) = stages.last() else { return false };
+    let r = crate::model::image::ImageRef::parse(&root.base_resolved);
+    let repo = r.repository.to_ascii_lowercase();
+    let short = repo.rsplit('/').next().unwrap_or(&repo);
+    let tag = r.tag.as_deref().unwrap_or("").to_ascii_lowercase();
+    const SHELL_DEFAULT: &[&str] = &[
+        "alpine",
+        "debian",
+        "ubuntu",
+        "busybox",
+        "centos",
+        "fedora",
+        "rockylinux",
+        "almalinux",
+        "amazonlinux",
+        "archlinux",
+        "leap",
+        "tumbleweed",
+        "debian-base",
+        "golang",
+        "rust",
+        "node",
+        "python",
+        "ruby",
+        "gcc",
+        "buildpack-deps",
+        "maven",
+        "gradle",
+        "eclipse-temurin",
+        "openjdk",
+        "amazoncorretto",
+        "perl",
+        "erlang",
+        "elixir",
+        "haskell",
+        "swift",
+        "dart",
+        "julia",
+        "bash",
+        "docker",
+        "sdk",
+    ];
+    let php_cli = short == "php" && !(tag.contains("apache") || tag.contains("fpm"));
+    php_cli || SHELL_DEFAULT.contains(&short) && (short != "sdk" || repo.contains("dotnet"))
+}
+
+/// The stage an instruction belongs to.
+pub fn stage_of<'a>(df: &'a Dockerfile, i: &Instruction) -> Option<&'a Stage> {
+    i.stage.and_then(|k| df.stages.get(k))
+}
+
+/// The first word of a simple command as written (no `sudo`/`env` stripping), without a path
+/// (`/usr/bin/sudo` → `sudo`).
+pub fn program(cmd: &str) -> &str {
+    let first = cmd.split_whitespace().next().unwrap_or("");
+    first.rsplit('/').next().unwrap_or(first)
+}
+
+/// An EXPOSE token as `(first, last, protocol)`: `8080` → (8080, 8080, "tcp"), `7000-7010/udp`
+/// → (7000, 7010, "udp"). `None` when it holds a variable or is not a port.
+pub fn port_range(token: &str) -> Option<(u32, u32, String)> {
+    let (ports, proto) = match token.split_once('/') {
+        Some((p, proto)) => (p, proto.to_ascii_lowercase()),
+        None => (token, "tcp".to_owned()),
+    };
+    if ports.contains('$') {
+        return None;
+    }
+    let (lo, hi) = match ports.split_once('-') {
+        Some((a, b)) => (a.trim().parse::<u32>().ok()?, b.trim().parse::<u32>().ok()?),
+        None => {
+            let p = ports.trim().parse::<u32>().ok()?;
+            (p, p)
+        }
+    };
+    Some((lo, hi, proto))
+}
+
+/// Official Docker Hub images commonly named without a tag in `FROM`/`COPY --from` (so a bare word
+/// may be an image rather than a misspelt stage).
+pub fn is_common_official_image(name: &str) -> bool {
+    const OFFICIAL: &[&str] = &[
+        "alpine",
+        "busybox",
+        "debian",
+        "ubuntu",
+        "centos",
+        "fedora",
+        "rockylinux",
+        "almalinux",
+        "amazonlinux",
+        "node",
+        "python",
+        "golang",
+        "rust",
+        "ruby",
+        "php",
+        "openjdk",
+        "eclipse-temurin",
+        "maven",
+        "gradle",
+        "nginx",
+        "httpd",
+        "caddy",
+        "traefik",
+        "haproxy",
+        "redis",
+        "postgres",
+        "mysql",
+        "mariadb",
+        "mongo",
+        "memcached",
+        "rabbitmq",
+        "elasticsearch",
+        "docker",
+        "gcc",
+        "buildpack-deps",
+        "bash",
+        "perl",
+        "erlang",
+        "elixir",
+        "haskell",
+        "swift",
+        "dart",
+        "julia",
+        "composer",
+        "tomcat",
+        "jetty",
+        "wordpress",
+        "registry",
+    ];
+    OFFICIAL.contains(&name.to_ascii_lowercase().as_str())
 }
 
 /// The value of the last USER instruction among `instrs`.

@@ -5,7 +5,7 @@ use crate::model::dockerfile::{Args, Dockerfile};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
-use super::shipped_instructions;
+use super::{deployed_stage, shipped_instructions};
 
 pub struct NoHealthcheck;
 
@@ -15,8 +15,8 @@ impl Rule for NoHealthcheck {
     }
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
-        let Some(final_stage) = df.final_stage() else { return NA };
-        let instrs = shipped_instructions(df);
+        let Some(final_stage) = deployed_stage(cx.project, cx.path(), df) else { return NA };
+        let instrs = shipped_instructions(cx.project, cx.path(), df);
         let exposes = instrs.iter().any(|i| matches!(&i.args, Args::Expose(p) if !p.is_empty()));
         if !exposes {
             return NA; // not a server image

@@ -7,7 +7,7 @@ use crate::model::image::ImageRef;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
-use super::{last_user, shipped_instructions, shipped_stages};
+use super::{deployed_stage, is_tool_image, last_user, shipped_instructions, shipped_stages, stage_label};
 
 pub struct RunsAsRoot;
 
@@ -23,7 +23,29 @@ fn non_root_base(image: &str) -> bool {
         || repo.contains("unprivileged")
         || repo.starts_with("bitnami/")
         || repo.contains("rootless")
+        || tag.contains("chiseled")
+        // Images whose own Dockerfile ends with a non-root USER.
+        || NON_ROOT_IMAGES.iter().any(|p| repo == *p || repo.starts_with(&format!("{p}/")))
 }
+
+/// Repositories (or organisations, as a prefix) whose images run as a non-root user by default:
+/// Grafana, k6, Loki, Tempo and Mimir, the Prometheus project's images (nobody),
+/// the OpenTelemetry Collector and Jaeger (uid 10001).
+const NON_ROOT_IMAGES: &[&str] = &[
+    "grafana/grafana",
+    "grafana/grafana-oss",
+    "grafana/grafana-enterprise",
+    "grafana/k6",
+    "grafana/loki",
+    "grafana/tempo",
+    "grafana/mimir",
+    "prom",
+    "prometheus",
+    "otel/opentelemetry-collector",
+    "otel/opentelemetry-collector-contrib",
+    "otel/opentelemetry-collector-k8s",
+    "jaegertracing",
+];
 
 fn is_root(user: &str) -> bool {
     let name = user.split(':').next().unwrap_or(user).trim();
@@ -36,8 +58,11 @@ impl Rule for RunsAsRoot {
     }
 
     fn dockerfile(&self, cx: &mut Cx, df: &Dockerfile) -> Checked {
-        let Some(final_stage) = df.final_stage() else { return NA };
-        let instrs = shipped_instructions(df);
+        let Some(final_stage) = deployed_stage(cx.project, cx.path(), df) else { return NA };
+        if is_tool_image(cx.project, cx.path(), df) {
+            return NA; // a code-generation or CI tool image: no production container runs it
+        }
+        let instrs = shipped_instructions(cx.project, cx.path(), df);
         match last_user(&instrs) {
             Some(u) if is_root(&u.value) => {
                 cx.report(u.span, format!("the final image switches to `USER {}` and runs as root", u.value))
@@ -45,7 +70,7 @@ impl Rule for RunsAsRoot {
             }
             Some(u) => cx.evidence_here(u.span, format!("runs as `{}`", u.value)),
             None => {
-                let base_stage = shipped_stages(df).into_iter().last().unwrap_or(final_stage);
+                let base_stage = shipped_stages(cx.project, cx.path(), df).into_iter().last().unwrap_or(final_stage);
                 let consumers = cx.project.images.consumers(cx.path());
                 let runtime: Vec<_> = consumers.iter().filter(|c| c.kind != ConsumerKind::CiBuild).collect();
                 if non_root_base(&base_stage.base_resolved) {
@@ -66,7 +91,8 @@ impl Rule for RunsAsRoot {
                     cx.report(
                         final_stage.base.span,
                         format!(
-                            "the final stage (`FROM {}`) never sets a non-root `USER`, so the container runs as root",
+                            "{} (`FROM {}`) never sets a non-root `USER`, so the container runs as root",
+                            stage_label(df, final_stage),
                             final_stage.base.value
                         ),
                     )

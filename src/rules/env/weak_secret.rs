@@ -3,7 +3,7 @@
 use crate::finding::Severity;
 use crate::index::mask::mask;
 use crate::index::secrets::{self, TokenKind, ValueClass};
-use crate::model::EnvFile;
+use crate::model::{EnvFile, Environment};
 use crate::rules::compose::locate_in_value;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED};
@@ -47,7 +47,8 @@ impl Rule for WeakSecret {
             // Point at the secret itself (the password of a URL), mask the whole value.
             let at = locate_in_value(cx, value, e.value.span, m.range.clone());
             let span = e.value.span;
-            if env.is_template() {
+            // Example directories hold stand-ins to fill in, like templates do.
+            if env.is_template() || cx.env() == Environment::Example {
                 // In a template, stand-ins are the point; defaults that would work if copied
                 // verbatim are not.
                 if m.class == ValueClass::Placeholder {
