@@ -12,6 +12,7 @@ pub mod ci;
 pub mod compose;
 pub mod dockerfile;
 pub mod env;
+pub mod helm;
 pub mod k8s;
 pub mod repo;
 
@@ -326,6 +327,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
     dockerfile::register(&mut rules);
     compose::register(&mut rules);
     k8s::register(&mut rules);
+    helm::register(&mut rules);
     ci::register(&mut rules);
     env::register(&mut rules);
     repo::register(&mut rules);
