@@ -15,6 +15,7 @@ pub mod env;
 pub mod helm;
 pub mod k8s;
 pub mod repo;
+pub mod yaml;
 
 use crate::finding::{Confidence, Location, Related, Severity};
 use crate::index::Project;
@@ -331,6 +332,7 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
     ci::register(&mut rules);
     env::register(&mut rules);
     repo::register(&mut rules);
+    yaml::register(&mut rules);
     rules.sort_by_key(|r| r.id());
     rules
 }
