@@ -106,14 +106,21 @@ pub enum Expr {
     Num(f64),
     Str(String),
     /// A named value at the root: `github`, `secrets`, `matrix`…
-    Context { name: String, offset: usize },
+    Context {
+        name: String,
+        offset: usize,
+    },
     /// `base.name`
     Prop(Box<Expr>, String),
     /// `base[index]`
     Index(Box<Expr>, Box<Expr>),
     /// `base.*` or `base[*]`
     Star(Box<Expr>),
-    Call { name: String, args: Vec<Expr>, offset: usize },
+    Call {
+        name: String,
+        args: Vec<Expr>,
+        offset: usize,
+    },
     Not(Box<Expr>),
     Bin(BinOp, Box<Expr>, Box<Expr>),
 }

@@ -109,7 +109,10 @@ fn expressions(sel: Option<Node<'_>>) -> Vec<SelectorExpr> {
             Some(SelectorExpr {
                 key: e.get_str("key")?.to_owned(),
                 op: e.get_str("operator")?.to_owned(),
-                values: e.get("values").map(|v| v.str_list().into_iter().map(|s| s.value).collect()).unwrap_or_default(),
+                values: e
+                    .get("values")
+                    .map(|v| v.str_list().into_iter().map(|s| s.value).collect())
+                    .unwrap_or_default(),
             })
         })
         .collect()

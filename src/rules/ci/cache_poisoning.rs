@@ -26,14 +26,22 @@ fn caches(step: &Step) -> Option<String> {
     let on = |v: Option<String>| v.is_some_and(|v| !v.is_empty() && v != "false");
     match action.as_str() {
         "actions/cache" | "actions/cache/restore" => Some(format!("`{action}`")),
-        "actions/setup-node" | "actions/setup-python" | "actions/setup-java" | "actions/setup-dotnet" if on(input("cache")) => {
+        "actions/setup-node" | "actions/setup-python" | "actions/setup-java" | "actions/setup-dotnet"
+            if on(input("cache")) =>
+        {
             Some(format!("`{action}` with `cache: {}`", input("cache").unwrap_or_default()))
         }
         // setup-go caches by default since v4.
-        "actions/setup-go" if input("cache").as_deref() != Some("false") => Some("`actions/setup-go` (caches by default)".to_owned()),
-        "swatinem/rust-cache" if input("lookup-only").as_deref() != Some("true") => Some("`Swatinem/rust-cache`".to_owned()),
+        "actions/setup-go" if input("cache").as_deref() != Some("false") => {
+            Some("`actions/setup-go` (caches by default)".to_owned())
+        }
+        "swatinem/rust-cache" if input("lookup-only").as_deref() != Some("true") => {
+            Some("`Swatinem/rust-cache`".to_owned())
+        }
         "ruby/setup-ruby" if on(input("bundler-cache")) => Some("`ruby/setup-ruby` with `bundler-cache`".to_owned()),
-        "astral-sh/setup-uv" if on(input("enable-cache")) => Some("`astral-sh/setup-uv` with `enable-cache`".to_owned()),
+        "astral-sh/setup-uv" if on(input("enable-cache")) => {
+            Some("`astral-sh/setup-uv` with `enable-cache`".to_owned())
+        }
         "docker/build-push-action" if input("cache-from").is_some_and(|c| c.contains("type=gha")) => {
             Some("`docker/build-push-action` with `cache-from: type=gha`".to_owned())
         }

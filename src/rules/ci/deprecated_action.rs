@@ -11,13 +11,49 @@ pub struct DeprecatedAction;
 
 /// (action, retired majors, fails now?, replacement, why).
 const RETIRED: &[(&str, &[u32], bool, &str, &str)] = &[
-    ("actions/upload-artifact", &[1, 2, 3], true, "actions/upload-artifact@v4", "v1–v3 of the artifact actions stopped working on 30 January 2025"),
-    ("actions/download-artifact", &[1, 2, 3], true, "actions/download-artifact@v4", "v1–v3 of the artifact actions stopped working on 30 January 2025"),
-    ("actions/cache", &[1, 2], true, "actions/cache@v4", "the cache service behind v1–v2 was shut down on 1 March 2025"),
-    ("actions/cache/restore", &[1, 2], true, "actions/cache/restore@v4", "the cache service behind v1–v2 was shut down on 1 March 2025"),
-    ("actions/cache/save", &[1, 2], true, "actions/cache/save@v4", "the cache service behind v1–v2 was shut down on 1 March 2025"),
+    (
+        "actions/upload-artifact",
+        &[1, 2, 3],
+        true,
+        "actions/upload-artifact@v4",
+        "v1–v3 of the artifact actions stopped working on 30 January 2025",
+    ),
+    (
+        "actions/download-artifact",
+        &[1, 2, 3],
+        true,
+        "actions/download-artifact@v4",
+        "v1–v3 of the artifact actions stopped working on 30 January 2025",
+    ),
+    (
+        "actions/cache",
+        &[1, 2],
+        true,
+        "actions/cache@v4",
+        "the cache service behind v1–v2 was shut down on 1 March 2025",
+    ),
+    (
+        "actions/cache/restore",
+        &[1, 2],
+        true,
+        "actions/cache/restore@v4",
+        "the cache service behind v1–v2 was shut down on 1 March 2025",
+    ),
+    (
+        "actions/cache/save",
+        &[1, 2],
+        true,
+        "actions/cache/save@v4",
+        "the cache service behind v1–v2 was shut down on 1 March 2025",
+    ),
     ("github/codeql-action", &[1], true, "github/codeql-action/<action>@v3", "CodeQL Action v1 was removed"),
-    ("github/codeql-action", &[2], false, "github/codeql-action/<action>@v3", "CodeQL Action v2 is retired and receives no CodeQL updates"),
+    (
+        "github/codeql-action",
+        &[2],
+        false,
+        "github/codeql-action/<action>@v3",
+        "CodeQL Action v2 is retired and receives no CodeQL updates",
+    ),
 ];
 
 /// The major version of a ref (`v3`, `v3.1.2`, `3`), or of the `# vN` comment after a SHA.
@@ -50,10 +86,15 @@ impl Rule for DeprecatedAction {
             .map(str::to_owned);
         let Some(v) = major(reference, comment.as_deref()) else { return NA };
         let hit = RETIRED.iter().find(|(a, majors, _, _, _)| {
-            (lower == *a || (a.starts_with("github/codeql-action") && lower.starts_with("github/codeql-action/"))) && majors.contains(&v)
+            (lower == *a || (a.starts_with("github/codeql-action") && lower.starts_with("github/codeql-action/")))
+                && majors.contains(&v)
         });
         let Some((_, _, fails, replacement, why)) = hit else {
-            return if RETIRED.iter().any(|(a, ..)| lower == *a || lower.starts_with("github/codeql-action")) { CHECKED } else { NA };
+            return if RETIRED.iter().any(|(a, ..)| lower == *a || lower.starts_with("github/codeql-action")) {
+                CHECKED
+            } else {
+                NA
+            };
         };
         let replacement = replacement.replace("<action>", target.split('/').nth(2).unwrap_or("<action>"));
         if *fails {

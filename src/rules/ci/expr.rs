@@ -129,7 +129,8 @@ const JOB_ENV: &[&str] = &["github", "needs", "strategy", "matrix", "vars", "sec
 const JOB_OUTPUTS: &[&str] =
     &["github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "secrets", "steps", "inputs"];
 const JOB_DEFAULTS: &[&str] = &["github", "needs", "strategy", "matrix", "env", "vars", "inputs"];
-const JOB_ENV_URL: &[&str] = &["github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps", "inputs"];
+const JOB_ENV_URL: &[&str] =
+    &["github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "steps", "inputs"];
 const JOB_CREDENTIALS: &[&str] = &["github", "needs", "strategy", "matrix", "env", "vars", "secrets", "inputs"];
 const JOB_CONTAINER_ENV: &[&str] =
     &["github", "needs", "strategy", "matrix", "job", "runner", "env", "vars", "secrets", "inputs"];
@@ -146,7 +147,16 @@ pub(crate) fn availability(site: &Site) -> Option<Availability> {
             let contexts = if key == "if" { STEP_IF } else { STEP };
             let known = matches!(
                 key,
-                "if" | "run" | "with" | "env" | "name" | "continue-on-error" | "timeout-minutes" | "working-directory" | "shell" | "uses" | "id"
+                "if" | "run"
+                    | "with"
+                    | "env"
+                    | "name"
+                    | "continue-on-error"
+                    | "timeout-minutes"
+                    | "working-directory"
+                    | "shell"
+                    | "uses"
+                    | "id"
             );
             if !known || matches!(key, "uses" | "id" | "shell") {
                 return None;

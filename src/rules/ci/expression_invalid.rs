@@ -24,7 +24,13 @@ fn check_expr(cx: &mut Cx, wf: &Workflow, site: &Site, text: &str) {
         Err(err) => {
             let near = text.get(err.offset..).map(str::trim).filter(|t| !t.is_empty());
             let at = near.map(|n| format!(" at `{}`", n.chars().take(20).collect::<String>())).unwrap_or_default();
-            report(cx, wf, site, text.trim(), format!("`{}` is not a valid expression ({}{at})", text.trim(), err.message));
+            report(
+                cx,
+                wf,
+                site,
+                text.trim(),
+                format!("`{}` is not a valid expression ({}{at})", text.trim(), err.message),
+            );
             return;
         }
     };
@@ -33,8 +39,18 @@ fn check_expr(cx: &mut Cx, wf: &Workflow, site: &Site, text: &str) {
         Expr::Call { name, args, .. } => match FUNCTIONS.iter().find(|(f, _, _)| f.eq_ignore_ascii_case(name)) {
             None => problems.push(format!("`{name}()` is not a function of the expression language")),
             Some((f, min, max)) if args.len() < *min || args.len() > *max => {
-                let want = if min == max { min.to_string() } else if *max == usize::MAX { format!("at least {min}") } else { format!("{min} to {max}") };
-                problems.push(format!("`{f}()` takes {want} argument{}, not {}", if *min == 1 && *max == 1 { "" } else { "s" }, args.len()));
+                let want = if min == max {
+                    min.to_string()
+                } else if *max == usize::MAX {
+                    format!("at least {min}")
+                } else {
+                    format!("{min} to {max}")
+                };
+                problems.push(format!(
+                    "`{f}()` takes {want} argument{}, not {}",
+                    if *min == 1 && *max == 1 { "" } else { "s" },
+                    args.len()
+                ));
             }
             Some(_) => {}
         },
@@ -62,9 +78,12 @@ impl Rule for ExpressionInvalid {
             for e in errors {
                 let (at, what) = match e {
                     TemplateError::Unterminated { at } => (at, "`${{` is never closed with `}}`"),
-                    TemplateError::Nested { at } => (at, "`${{` appears inside another `${{ … }}`; expressions do not nest"),
+                    TemplateError::Nested { at } => {
+                        (at, "`${{` appears inside another `${{ … }}`; expressions do not nest")
+                    }
                 };
-                let needle: String = site.value.get(at..).unwrap_or("").lines().next().unwrap_or("").chars().take(40).collect();
+                let needle: String =
+                    site.value.get(at..).unwrap_or("").lines().next().unwrap_or("").chars().take(40).collect();
                 report(cx, wf, &site, &needle, what.to_owned());
             }
             if site.condition && ts.is_empty() {

@@ -36,7 +36,11 @@ impl Rule for GithubEnvInjection {
                         continue;
                     }
                     let span = cx.find(run.span, text);
-                    let what = if file.as_str() == "GITHUB_PATH" { "the `PATH` of every later step" } else { "environment variables of every later step (`LD_PRELOAD`, `NODE_OPTIONS`, `BASH_ENV`…)" };
+                    let what = if file.as_str() == "GITHUB_PATH" {
+                        "the `PATH` of every later step"
+                    } else {
+                        "environment variables of every later step (`LD_PRELOAD`, `NODE_OPTIONS`, `BASH_ENV`…)"
+                    };
                     cx.report(span, format!("the workflow runs on `{trigger}` with the repository's token and secrets, and `{text}` writes a computed value to `{}`: whoever controls that value controls {what}", file.as_str()))
                         .help("pass values between steps with `$GITHUB_OUTPUT` and `env:`, or validate the value strictly before writing it");
                 }

@@ -65,11 +65,14 @@ pub(crate) fn pipeline(project: &Project) -> Pipeline {
         for inc in includes(root) {
             match inc {
                 Err(what) => {
-                    p.unseen.get_or_insert_with(|| format!("`{}` includes {what}, which prodready cannot read", a.path()));
+                    p.unseen
+                        .get_or_insert_with(|| format!("`{}` includes {what}, which prodready cannot read", a.path()));
                 }
                 Ok(local) => {
                     if local.contains('$') || local.contains('*') {
-                        p.unseen.get_or_insert_with(|| format!("`{}` includes `{local}`, a pattern prodready cannot resolve", a.path()));
+                        p.unseen.get_or_insert_with(|| {
+                            format!("`{}` includes `{local}`, a pattern prodready cannot resolve", a.path())
+                        });
                         continue;
                     }
                     let path = normalize("", local.trim_start_matches('/')).unwrap_or_default();
@@ -92,7 +95,9 @@ pub(crate) fn pipeline(project: &Project) -> Pipeline {
                             }
                         }
                         _ => {
-                            p.unseen.get_or_insert_with(|| format!("`{}` includes `{local}`, which is not in the repository", a.path()));
+                            p.unseen.get_or_insert_with(|| {
+                                format!("`{}` includes `{local}`, which is not in the repository", a.path())
+                            });
                         }
                     }
                 }

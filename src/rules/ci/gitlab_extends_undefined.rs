@@ -44,7 +44,9 @@ impl Rule for GitlabExtendsUndefined {
                 .severity(sev)
                 .help("define the template (usually a hidden job such as `.deploy-template:`) or fix the name");
             if let Some(u) = &p.unseen {
-                f.severity(Severity::Medium).confidence(Confidence::Low).help(format!("{u}: the template may be defined there"));
+                f.severity(Severity::Medium)
+                    .confidence(Confidence::Low)
+                    .help(format!("{u}: the template may be defined there"));
             }
         }
         CHECKED

@@ -1,7 +1,7 @@
 //! CI028: a GitLab job with a key GitLab does not know, or with nothing to run.
 
-use super::unknown_key::suggestion;
 use super::gitlab_validity_severity;
+use super::unknown_key::suggestion;
 use crate::model::gitlab::{GitlabCi, GitlabJob};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
@@ -78,7 +78,8 @@ impl Rule for GitlabJobInvalid {
         if !runs && !runs_misspelled {
             // A misspelled global keyword (`variabels:`) becomes a job too.
             let global = suggestion(name, crate::parse::gitlab::GLOBAL_KEYS);
-            let what = if global.is_empty() { format!("job `{name}`") } else { format!("`{name}`{global}, read as a job,") };
+            let what =
+                if global.is_empty() { format!("job `{name}`") } else { format!("`{name}`{global}, read as a job,") };
             cx.report(job.name.span, format!("{what} has no `script:` (nor `trigger:` or `run:`): GitLab rejects the pipeline (`config should implement the script:, run:, or trigger: keyword`)"))
                 .severity(sev)
                 .help("add a `script:`; if this was meant as a template, start its name with a dot (`.{name}`); if it is a global keyword, check its spelling");

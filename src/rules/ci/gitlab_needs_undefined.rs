@@ -53,7 +53,9 @@ impl Rule for GitlabNeedsUndefined {
                 .severity(sev)
                 .help("name an existing job, or mark the need `optional: true` when the job only exists under some `rules:`");
             if let (Some(u), false) = (&p.unseen, hidden) {
-                f.severity(Severity::Medium).confidence(Confidence::Low).help(format!("{u}: check the name against the included jobs"));
+                f.severity(Severity::Medium)
+                    .confidence(Confidence::Low)
+                    .help(format!("{u}: check the name against the included jobs"));
             }
         }
         CHECKED

@@ -28,15 +28,22 @@ impl Rule for GitlabStageUndeclared {
             return CHECKED;
         }
         let declared: Vec<String> = p.stages.iter().filter(|s| !s.starts_with('.')).map(|s| format!("`{s}`")).collect();
-        let what = if implicit { format!("has no `stage:`, so it runs in `test`, which") } else { format!("uses stage `{stage}`, which") };
-        let source = if p.stages_declared { "`stages:` does not declare" } else { "is not one of GitLab's default stages" };
+        let what = if implicit {
+            "has no `stage:`, so it runs in `test`, which".to_owned()
+        } else {
+            format!("uses stage `{stage}`, which")
+        };
+        let source =
+            if p.stages_declared { "`stages:` does not declare" } else { "is not one of GitLab's default stages" };
         let sev = gitlab_validity_severity(cx, ci);
         let f = cx
             .report(span, format!("job `{}` {what} {source} (declared: {}): GitLab rejects the pipeline (`chosen stage does not exist`)", job.name.value, declared.join(", ")))
             .severity(sev)
             .help("add the stage to `stages:` in the order it should run, or move the job to a declared stage");
         if let Some(u) = &p.unseen {
-            f.severity(Severity::Medium).confidence(Confidence::Low).help(format!("{u}: the stage may be declared there"));
+            f.severity(Severity::Medium)
+                .confidence(Confidence::Low)
+                .help(format!("{u}: the stage may be declared there"));
         }
         CHECKED
     }

@@ -14,8 +14,13 @@ pub struct HardcodedContainerCredentials;
 fn check(cx: &mut Cx, job: &Job, what: &str, container: Node<'_>) {
     let Some(pw) = container.path(&["credentials", "password"]) else { return };
     let Some(v) = pw.as_str() else { return };
-    if v.contains("${{") || matches!(classify_value(v), ValueClass::Reference | ValueClass::Empty | ValueClass::Placeholder) {
-        cx.evidence_here(pw.span(), format!("{what} of job `{}` takes its registry password from a secret", job.id.value));
+    if v.contains("${{")
+        || matches!(classify_value(v), ValueClass::Reference | ValueClass::Empty | ValueClass::Placeholder)
+    {
+        cx.evidence_here(
+            pw.span(),
+            format!("{what} of job `{}` takes its registry password from a secret", job.id.value),
+        );
         return;
     }
     cx.report(pw.span(), format!("{what} of job `{}` has its registry password (`{}`) written in the workflow: everyone who can read the repository can pull, and often push, those images", job.id.value, mask(v)))

@@ -30,9 +30,12 @@ impl Rule for JobStructure {
                     .help("give the job `runs-on:` and `steps:`, or call a reusable workflow with `uses:`");
             }
             (true, true) => {
-                cx.report(job.id.span, format!("job `{id}` has both `uses:` (a reusable workflow call) and `steps:`: {tail}"))
-                    .severity(sev)
-                    .help("split it into a job that calls the reusable workflow and a job with steps");
+                cx.report(
+                    job.id.span,
+                    format!("job `{id}` has both `uses:` (a reusable workflow call) and `steps:`: {tail}"),
+                )
+                .severity(sev)
+                .help("split it into a job that calls the reusable workflow and a job with steps");
             }
             (false, true) if !has(job, "runs-on") => {
                 cx.report(job.id.span, format!("job `{id}` has no `runs-on:`: {tail}"))
@@ -44,14 +47,20 @@ impl Rule for JobStructure {
         for s in &job.steps {
             match (&s.run, &s.uses) {
                 (Some(_), Some(u)) => {
-                    cx.report(u.span, format!("step {} of job `{id}` has both `run:` and `uses:`: {tail}", s.index + 1))
-                        .severity(sev)
-                        .help("split it into two steps");
+                    cx.report(
+                        u.span,
+                        format!("step {} of job `{id}` has both `run:` and `uses:`: {tail}", s.index + 1),
+                    )
+                    .severity(sev)
+                    .help("split it into two steps");
                 }
                 (None, None) => {
-                    cx.report(s.anchor(), format!("step {} of job `{id}` has neither `run:` nor `uses:`: {tail}", s.index + 1))
-                        .severity(sev)
-                        .help("give the step a `run:` script or an action in `uses:`");
+                    cx.report(
+                        s.anchor(),
+                        format!("step {} of job `{id}` has neither `run:` nor `uses:`: {tail}", s.index + 1),
+                    )
+                    .severity(sev)
+                    .help("give the step a `run:` script or an action in `uses:`");
                 }
                 _ => {}
             }

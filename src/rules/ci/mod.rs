@@ -82,7 +82,9 @@ pub(crate) fn is_deploy_workflow(wf: &Workflow) -> bool {
 
 /// Does the GitLab pipeline file define a deploy job?
 pub(crate) fn is_deploy_pipeline(ci: &GitlabCi) -> bool {
-    ci.jobs.iter().any(|j| !j.hidden && deploy_target(&j.name.value, j.environment.as_ref().map(|e| e.value.as_str())).is_some())
+    ci.jobs
+        .iter()
+        .any(|j| !j.hidden && deploy_target(&j.name.value, j.environment.as_ref().map(|e| e.value.as_str())).is_some())
 }
 
 /// Severity of a workflow that GitHub refuses: blocker when it deploys (or the file is on the

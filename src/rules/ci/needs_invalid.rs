@@ -55,17 +55,28 @@ impl Rule for NeedsInvalid {
                         .help("name a job id defined under `jobs:` (ids are case-sensitive)");
                 }
                 if n.value == job.id.value {
-                    cx.report(n.span, format!("job `{}` needs itself: GitHub rejects the workflow", job.id.value)).severity(sev).help("remove the job from its own `needs:`");
+                    cx.report(n.span, format!("job `{}` needs itself: GitHub rejects the workflow", job.id.value))
+                        .severity(sev)
+                        .help("remove the job from its own `needs:`");
                 }
             }
         }
         let cycle = cyclic(&graph);
-        if let Some(first) = wf.jobs.iter().find(|j| cycle.contains(&j.id.value) && !j.needs.iter().any(|n| n.value == j.id.value)) {
-            let members: Vec<String> = wf.jobs.iter().filter(|j| cycle.contains(&j.id.value)).map(|j| format!("`{}`", j.id.value)).collect();
+        if let Some(first) =
+            wf.jobs.iter().find(|j| cycle.contains(&j.id.value) && !j.needs.iter().any(|n| n.value == j.id.value))
+        {
+            let members: Vec<String> =
+                wf.jobs.iter().filter(|j| cycle.contains(&j.id.value)).map(|j| format!("`{}`", j.id.value)).collect();
             let span = first.needs.first().map_or(first.id.span, |n| n.span);
-            cx.report(span, format!("jobs {} need each other in a cycle: GitHub rejects the workflow and none of its jobs run", members.join(", ")))
-                .severity(sev)
-                .help("break the cycle: a job can only need jobs that finish before it starts");
+            cx.report(
+                span,
+                format!(
+                    "jobs {} need each other in a cycle: GitHub rejects the workflow and none of its jobs run",
+                    members.join(", ")
+                ),
+            )
+            .severity(sev)
+            .help("break the cycle: a job can only need jobs that finish before it starts");
         }
         for site in sites(wf) {
             let Some(job) = site.job else { continue };

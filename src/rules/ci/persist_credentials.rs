@@ -19,7 +19,9 @@ fn uploads_workspace(job: &Job) -> bool {
     job.steps.iter().any(|s| {
         action(s).is_some_and(|(a, _)| a == "actions/upload-artifact" || a == "actions/upload-pages-artifact")
             && s.with_value("path").is_some_and(|p| {
-                p.value.lines().any(|l| matches!(l.trim(), "." | "./" | "${{ github.workspace }}" | "**" | "./**" | "*"))
+                p.value
+                    .lines()
+                    .any(|l| matches!(l.trim(), "." | "./" | "${{ github.workspace }}" | "**" | "./**" | "*"))
             })
     })
 }
@@ -44,11 +46,22 @@ impl Rule for PersistCredentials {
             _ => {}
         }
         let Some(uses) = &step.uses else { return NA };
-        let v6 = reference.trim_start_matches('v').split('.').next().and_then(|m| m.parse::<u32>().ok()).is_some_and(|m| m >= 6);
+        let v6 = reference
+            .trim_start_matches('v')
+            .split('.')
+            .next()
+            .and_then(|m| m.parse::<u32>().ok())
+            .is_some_and(|m| m >= 6);
         let (sev, tail) = if uploads_workspace(job) {
-            (Severity::High, " and a later step of this job uploads the workspace as an artifact, token included".to_owned())
+            (
+                Severity::High,
+                " and a later step of this job uploads the workspace as an artifact, token included".to_owned(),
+            )
         } else if v6 {
-            (Severity::Info, " (v6 keeps it under `$RUNNER_TEMP`, out of the workspace, which narrows the risk)".to_owned())
+            (
+                Severity::Info,
+                " (v6 keeps it under `$RUNNER_TEMP`, out of the workspace, which narrows the risk)".to_owned(),
+            )
         } else {
             (Severity::Low, ": any later step, or an artifact or cache of the workspace, can carry it off".to_owned())
         };

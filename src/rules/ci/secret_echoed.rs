@@ -33,7 +33,8 @@ static SECRET_EXPR: LazyLock<Option<Regex>> =
 static CAT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r#"(?:^|[;&]\s*)cat\s+["']?([^\s"'|;&>]+)["']?\s*$"#).ok());
 /// Transformations that only display the value differently (and defeat log masking).
-const DISPLAY_PIPES: &[&str] = &["base64", "rev", "xxd", "od", "hexdump", "tee", "cat", "sed", "tr", "awk", "cut", "head", "tail", "jq"];
+const DISPLAY_PIPES: &[&str] =
+    &["base64", "rev", "xxd", "od", "hexdump", "tee", "cat", "sed", "tr", "awk", "cut", "head", "tail", "jq"];
 
 /// Where the output of a print command goes from byte `from` on: `None` when it reaches the log,
 /// `Some(target)` when redirected to a file (target is the path), `Some("")` when piped into a
@@ -55,7 +56,8 @@ fn destination(line: &str, from: usize) -> Option<String> {
                 }
                 b'>' if b.get(i + 1) == Some(&b'&') => return None,
                 b'>' => {
-                    let target = line.get(i..).unwrap_or("").trim_start_matches('>').split_whitespace().next().unwrap_or("");
+                    let target =
+                        line.get(i..).unwrap_or("").trim_start_matches('>').split_whitespace().next().unwrap_or("");
                     return Some(target.trim_matches(|c| c == '"' || c == '\'').to_owned());
                 }
                 b';' | b'&' => return None,
@@ -106,7 +108,8 @@ fn scan(script: &str, secret_var: &dyn Fn(&str) -> bool, has_secret_env: bool) -
                 }
             }
         }
-        let printed = PRINT.as_ref().and_then(|re| re.captures(l)).and_then(|c| c.get(1)).map(|m| (m.start(), m.as_str()));
+        let printed =
+            PRINT.as_ref().and_then(|re| re.captures(l)).and_then(|c| c.get(1)).map(|m| (m.start(), m.as_str()));
         if let Some((at, cmd)) = printed {
             if let Some((pos, needle, what)) = refs.iter().filter(|(p, _, _)| *p > at).min_by_key(|(p, _, _)| *p) {
                 match destination(l, *pos) {
@@ -126,7 +129,10 @@ fn scan(script: &str, secret_var: &dyn Fn(&str) -> bool, has_secret_env: bool) -
             if let Some(f) = c.get(1).filter(|f| secret_files.contains(f.as_str())) {
                 out.push(Leak {
                     needle: l.to_owned(),
-                    message: format!("`cat {}` prints a file that holds a secret written earlier in this script to the job log", f.as_str()),
+                    message: format!(
+                        "`cat {}` prints a file that holds a secret written earlier in this script to the job log",
+                        f.as_str()
+                    ),
                     severity: Severity::High,
                 });
             }
@@ -196,7 +202,9 @@ impl Rule for SecretEchoed {
             return NA;
         }
         // GitLab masks only variables marked "masked" in the settings; names tell what is secret.
-        let is_secret = |name: &str| is_secret_key(name) || matches!(name, "CI_JOB_TOKEN" | "CI_REGISTRY_PASSWORD" | "CI_DEPLOY_PASSWORD");
+        let is_secret = |name: &str| {
+            is_secret_key(name) || matches!(name, "CI_JOB_TOKEN" | "CI_REGISTRY_PASSWORD" | "CI_DEPLOY_PASSWORD")
+        };
         let has_secret_env = job.variables.iter().chain(&ci.variables).any(|v| is_secret_key(&v.key.value));
         for line in job.all_script() {
             let leaks = scan(&line.value, &is_secret, has_secret_env);

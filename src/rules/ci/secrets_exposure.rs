@@ -26,18 +26,29 @@ impl Rule for SecretsExposure {
             for (e, text, _) in parsed(&site) {
                 let mut how = None;
                 gha_expr::walk(&e, &mut |n| match n {
-                    Expr::Call { name, args, .. } if name.eq_ignore_ascii_case("toJSON") && args.first().is_some_and(is_secrets) => {
+                    Expr::Call { name, args, .. }
+                        if name.eq_ignore_ascii_case("toJSON") && args.first().is_some_and(is_secrets) =>
+                    {
                         how = Some("serializes every secret of the repository");
                     }
                     Expr::Index(b, i) if is_secrets(b) && !matches!(i.as_ref(), Expr::Str(_)) => {
-                        how = Some("looks a secret up by a computed name, so the runner has to expose every secret to the job");
+                        how = Some(
+                            "looks a secret up by a computed name, so the runner has to expose every secret to the job",
+                        );
                     }
                     _ => {}
                 });
                 let Some(how) = how else { continue };
                 let span = cx.find(site.span(), text.trim());
-                cx.report(span, format!("{}: `{}` {how}: a compromised step gets all of them, not only the one it needs", site.where_(), text.trim()))
-                    .help("reference each secret by name (`${{ secrets.DEPLOY_KEY }}`) where it is needed");
+                cx.report(
+                    span,
+                    format!(
+                        "{}: `{}` {how}: a compromised step gets all of them, not only the one it needs",
+                        site.where_(),
+                        text.trim()
+                    ),
+                )
+                .help("reference each secret by name (`${{ secrets.DEPLOY_KEY }}`) where it is needed");
             }
         }
         CHECKED

@@ -7,7 +7,8 @@ use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
 pub struct SelfHostedRunner;
 
-const EXTERNAL: &[&str] = &["pull_request", "pull_request_target", "issue_comment", "pull_request_review_comment", "discussion_comment"];
+const EXTERNAL: &[&str] =
+    &["pull_request", "pull_request_target", "issue_comment", "pull_request_review_comment", "discussion_comment"];
 
 impl Rule for SelfHostedRunner {
     fn id(&self) -> RuleId {

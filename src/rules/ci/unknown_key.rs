@@ -31,8 +31,19 @@ const JOB: &[&str] = &[
 ];
 /// Keys of a job that calls a reusable workflow (`uses:` at job level).
 const CALL: &[&str] = &["name", "uses", "with", "secrets", "needs", "if", "permissions", "strategy", "concurrency"];
-const STEP: &[&str] =
-    &["id", "if", "name", "uses", "run", "working-directory", "shell", "with", "env", "continue-on-error", "timeout-minutes"];
+const STEP: &[&str] = &[
+    "id",
+    "if",
+    "name",
+    "uses",
+    "run",
+    "working-directory",
+    "shell",
+    "with",
+    "env",
+    "continue-on-error",
+    "timeout-minutes",
+];
 
 /// Levenshtein distance, for "did you mean".
 fn distance(a: &str, b: &str) -> usize {
@@ -67,9 +78,16 @@ fn check(cx: &mut Cx, wf: &Workflow, keys: &[Spanned<String>], known: &[&str], w
             continue;
         }
         let sev = validity_severity(cx, wf);
-        cx.report(k.span, format!("`{}` is not a valid key of {what}{}: GitHub rejects the workflow and none of its jobs run", k.value, suggestion(&k.value, known)))
-            .severity(sev)
-            .help(format!("valid keys here: {}", known.join(", ")));
+        cx.report(
+            k.span,
+            format!(
+                "`{}` is not a valid key of {what}{}: GitHub rejects the workflow and none of its jobs run",
+                k.value,
+                suggestion(&k.value, known)
+            ),
+        )
+        .severity(sev)
+        .help(format!("valid keys here: {}", known.join(", ")));
     }
 }
 
@@ -82,7 +100,8 @@ impl Rule for UnknownKey {
         let Some(doc) = wf.yaml.documents.first() else { return NA };
         check(cx, wf, &wf.top_keys, TOP, "a workflow");
         for job in &wf.jobs {
-            let (known, what) = if job.uses.is_some() { (CALL, "a job that calls a reusable workflow") } else { (JOB, "a job") };
+            let (known, what) =
+                if job.uses.is_some() { (CALL, "a job that calls a reusable workflow") } else { (JOB, "a job") };
             check(cx, wf, &job.keys, known, &format!("{what} (`{}`)", job.id.value));
             for step in &job.steps {
                 let step_keys = keys(doc.node(step.node));

@@ -22,7 +22,9 @@ impl Rule for UnsoundContains {
                 let mut hit = None;
                 gha_expr::walk(&e, &mut |n| {
                     if let Expr::Call { name, args, .. } = n {
-                        if let (true, Some(Expr::Str(list)), Some(b)) = (name.eq_ignore_ascii_case("contains"), args.first(), args.get(1)) {
+                        if let (true, Some(Expr::Str(list)), Some(b)) =
+                            (name.eq_ignore_ascii_case("contains"), args.first(), args.get(1))
+                        {
                             if !matches!(b, Expr::Str(_)) {
                                 hit = Some(list.clone());
                             }

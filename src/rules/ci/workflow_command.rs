@@ -57,9 +57,12 @@ impl Rule for WorkflowCommand {
                     .severity(sev)
                     .help(format!("write to the environment file instead: `{replacement}`"));
             } else if !disabled {
-                cx.report(span, format!("`{cmd}` is deprecated: GitHub prints a warning on every run and will make it fail"))
-                    .severity(Severity::Medium)
-                    .help(format!("write to the environment file instead: `{replacement}`"));
+                cx.report(
+                    span,
+                    format!("`{cmd}` is deprecated: GitHub prints a warning on every run and will make it fail"),
+                )
+                .severity(Severity::Medium)
+                .help(format!("write to the environment file instead: `{replacement}`"));
             }
         }
         CHECKED

@@ -36,7 +36,9 @@ impl Rule for AutoscalingWithoutRequests {
             let mut res_path = path.clone();
             res_path.push("resources".to_owned());
             let resources = m.get("resources").or_else(|| base.and_then(|b| at(b, &res_path)));
-            for (key, res) in [("targetCPUUtilizationPercentage", "cpu"), ("targetMemoryUtilizationPercentage", "memory")] {
+            for (key, res) in
+                [("targetCPUUtilizationPercentage", "cpu"), ("targetMemoryUtilizationPercentage", "memory")]
+            {
                 let Some(target) = auto.get(key).filter(|t| !t.is_null()) else { continue };
                 if requests(resources, res) {
                     continue;

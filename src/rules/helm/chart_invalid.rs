@@ -16,7 +16,8 @@ pub fn is_semver(v: &str) -> bool {
         None => (v, ""),
     };
     let nums: Vec<&str> = core.split('.').collect();
-    let num_ok = |s: &&str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 1 || !s.starts_with('0'));
+    let num_ok =
+        |s: &&str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && (s.len() == 1 || !s.starts_with('0'));
     nums.len() == 3
         && nums.iter().all(num_ok)
         && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.'))
@@ -39,22 +40,42 @@ impl Rule for ChartInvalid {
         };
         let api = r.get_str("apiVersion");
         match api {
-            None => refuse(cx, r.span(), "`Chart.yaml` has no `apiVersion`".to_owned(), "add `apiVersion: v2` (Helm 3 charts)"),
+            None => refuse(
+                cx,
+                r.span(),
+                "`Chart.yaml` has no `apiVersion`".to_owned(),
+                "add `apiVersion: v2` (Helm 3 charts)",
+            ),
             Some("v1" | "v2") => {}
             Some(other) => {
                 let span = r.get("apiVersion").map_or(r.span(), |n| n.span());
-                refuse(cx, span, format!("`Chart.yaml` has `apiVersion: {other}`, which is neither `v1` nor `v2`"), "use `apiVersion: v2`");
+                refuse(
+                    cx,
+                    span,
+                    format!("`Chart.yaml` has `apiVersion: {other}`, which is neither `v1` nor `v2`"),
+                    "use `apiVersion: v2`",
+                );
             }
         }
         if r.get_str("name").is_none_or(|n| n.trim().is_empty()) {
             refuse(cx, r.span(), "`Chart.yaml` has no `name`".to_owned(), "set `name:` to the chart directory's name");
         }
         match r.get("version") {
-            None => refuse(cx, r.span(), "`Chart.yaml` has no `version`".to_owned(), "set `version:` to a SemVer 2 version such as `0.1.0`"),
+            None => refuse(
+                cx,
+                r.span(),
+                "`Chart.yaml` has no `version`".to_owned(),
+                "set `version:` to a SemVer 2 version such as `0.1.0`",
+            ),
             Some(v) => {
                 let s = v.as_str().unwrap_or("");
                 if !s.contains("{{") && !is_semver(s) {
-                    refuse(cx, v.span(), format!("chart `version: {s}` is not SemVer 2 (`MAJOR.MINOR.PATCH`)"), "write the version as `1.2.0`, quoted if in doubt");
+                    refuse(
+                        cx,
+                        v.span(),
+                        format!("chart `version: {s}` is not SemVer 2 (`MAJOR.MINOR.PATCH`)"),
+                        "write the version as `1.2.0`, quoted if in doubt",
+                    );
                 }
             }
         }

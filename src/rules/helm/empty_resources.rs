@@ -18,7 +18,9 @@ fn is_empty(r: Node<'_>) -> bool {
         return false;
     }
     let filled = |k: &str| r.get(k).is_some_and(|v| v.is_map() && !v.entries().is_empty());
-    !filled("requests") && !filled("limits") && r.entries().iter().all(|(k, _)| matches!(k.as_str(), Some("requests" | "limits")))
+    !filled("requests")
+        && !filled("limits")
+        && r.entries().iter().all(|(k, _)| matches!(k.as_str(), Some("requests" | "limits")))
 }
 
 /// Paths (parent map paths) where `resources` is empty in `root`.
@@ -51,13 +53,13 @@ impl Rule for EmptyResources {
             full.push("resources".to_owned());
             if is_base && !cv.prod.is_empty() {
                 // The production overrides decide: fine when every one fills these resources in.
-                let missing: Vec<&&Artifact> = cv
-                    .prod
-                    .iter()
-                    .filter(|p| root(p).and_then(|pr| at(pr, &full)).is_none_or(is_empty))
-                    .collect();
+                let missing: Vec<&&Artifact> =
+                    cv.prod.iter().filter(|p| root(p).and_then(|pr| at(pr, &full)).is_none_or(is_empty)).collect();
                 let Some(first) = missing.first() else {
-                    cx.evidence_here(key.span(), format!("`{}` is set by the production values", dotted(&path, "resources")));
+                    cx.evidence_here(
+                        key.span(),
+                        format!("`{}` is set by the production values", dotted(&path, "resources")),
+                    );
                     continue;
                 };
                 cx.report(
@@ -68,7 +70,11 @@ impl Rule for EmptyResources {
                 .help("set `requests` (cpu, memory) and `limits.memory` for this component in the production values");
                 continue;
             }
-            let env = if a.env.env == Environment::Production { "production pods" } else { "pods installed with the default values" };
+            let env = if a.env.env == Environment::Production {
+                "production pods"
+            } else {
+                "pods installed with the default values"
+            };
             cx.report(
                 key.span(),
                 format!("`{}` is empty: {env} run without requests or a memory limit, so the scheduler packs them blindly and one leak can exhaust a node", dotted(&path, "resources")),

@@ -54,10 +54,14 @@ impl Rule for ImageTag {
                         .help("set a version tag (`tag: 1.4.2`), or leave it empty so the chart's `appVersion` is used");
                 } else if tag.is_empty() && !repo.contains(':') {
                     if let Some(v) = &fallback {
-                        cx.evidence_here(m.span(), format!("`{}` defaults to the chart's `appVersion` `{v}`", dotted(&path, "tag")));
+                        cx.evidence_here(
+                            m.span(),
+                            format!("`{}` defaults to the chart's `appVersion` `{v}`", dotted(&path, "tag")),
+                        );
                         continue;
                     }
-                    let span = tag_node.map_or_else(|| m.key_node("repository").map_or(m.span(), |k| k.span()), |t| t.span());
+                    let span =
+                        tag_node.map_or_else(|| m.key_node("repository").map_or(m.span(), |k| k.span()), |t| t.span());
                     cx.report(span, format!("`{}` is empty and the chart sets no `appVersion` its templates fall back to: `{repo}` is deployed as `latest`", dotted(&path, "tag")))
                         .by_env(Severity::Medium, Severity::Low)
                         .help("set `tag:` to a version, or set `appVersion` in `Chart.yaml` and use `{{ .Values.image.tag | default .Chart.AppVersion }}`");
@@ -73,9 +77,16 @@ impl Rule for ImageTag {
                 }
                 any = true;
                 if r.is_latest() || r.is_untagged() {
-                    cx.report(img.span(), format!("`{}` deploys `{raw}`{}: every pod start may pull different code", dotted(&path, "image"), if r.is_untagged() { " without a tag (so `latest`)" } else { "" }))
-                        .by_env(Severity::Medium, Severity::Low)
-                        .help("pin a version tag, ideally with its digest");
+                    cx.report(
+                        img.span(),
+                        format!(
+                            "`{}` deploys `{raw}`{}: every pod start may pull different code",
+                            dotted(&path, "image"),
+                            if r.is_untagged() { " without a tag (so `latest`)" } else { "" }
+                        ),
+                    )
+                    .by_env(Severity::Medium, Severity::Low)
+                    .help("pin a version tag, ideally with its digest");
                 }
             }
         }

@@ -2,10 +2,10 @@
 //! conventions (`image.tag`, `resources`, `replicaCount`, `autoscaling`) make it possible. Go
 //! templates are never parsed (`ArtifactKind::HelmTemplate` is recorded only).
 
+mod autoscaling_without_requests;
 mod chart_invalid;
 mod empty_resources;
 mod image_tag;
-mod autoscaling_without_requests;
 mod single_replica;
 
 use super::Rule;

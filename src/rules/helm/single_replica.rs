@@ -63,7 +63,9 @@ impl Rule for SingleReplica {
             }
             let name = dotted(&path, what.rsplit('.').next().unwrap_or(what));
             let name = if enabled { dotted(&key(&path, "autoscaling"), "minReplicas") } else { name };
-            let message = format!("production values run `{name}: {n}`: a node drain, rollout or crash takes this component offline");
+            let message = format!(
+                "production values run `{name}: {n}`: a node drain, rollout or crash takes this component offline"
+            );
             if here {
                 cx.report(node.span(), message)
                     .help("set `replicaCount: 2` or more (or `autoscaling.minReplicas: 2`) in the production values, with a PodDisruptionBudget");

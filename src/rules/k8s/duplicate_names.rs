@@ -48,9 +48,17 @@ impl Rule for DuplicateNames {
                 for c in all() {
                     let port_names = c.ports.iter().filter_map(|p| p.name.clone().map(|n| (n, p.port.span)));
                     for (name, span, first) in repeats(port_names) {
-                        rejected(cx, span, first, format!("container `{}` of {} declares port name `{name}` twice", c.label(), obj.label()));
+                        rejected(
+                            cx,
+                            span,
+                            first,
+                            format!("container `{}` of {} declares port name `{name}` twice", c.label(), obj.label()),
+                        );
                     }
-                    let numbers = c.ports.iter().map(|p| ((p.port.value, p.protocol.clone().unwrap_or_else(|| "TCP".to_owned())), p.port.span));
+                    let numbers = c
+                        .ports
+                        .iter()
+                        .map(|p| ((p.port.value, p.protocol.clone().unwrap_or_else(|| "TCP".to_owned())), p.port.span));
                     for ((port, proto), span, first) in repeats(numbers) {
                         cx.report(
                             span,

@@ -19,8 +19,11 @@ impl Rule for HpaTargetMissing {
             return NA;
         }
         let Some(t) = &h.target else {
-            cx.report(obj.anchor(), format!("{} has no `scaleTargetRef` with a `kind` and `name`: it scales nothing", obj.label()))
-                .help("set `spec.scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: <workload>}`");
+            cx.report(
+                obj.anchor(),
+                format!("{} has no `scaleTargetRef` with a `kind` and `name`: it scales nothing", obj.label()),
+            )
+            .help("set `spec.scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: <workload>}`");
             return CHECKED;
         };
         if t.name.value.contains("{{") || t.name.value.contains('$') {

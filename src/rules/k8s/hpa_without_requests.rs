@@ -59,16 +59,17 @@ impl Rule for HpaWithoutRequests {
                 .then_some((a, o, w))
         });
         let Some((a, o, w)) = target else { return NA };
-        let limit_range = project
-            .k8s_objects()
-            .any(|(_, l)| l.kind.value == "LimitRange" && same_ns(l.ns(), o.ns()));
+        let limit_range = project.k8s_objects().any(|(_, l)| l.kind.value == "LimitRange" && same_ns(l.ns(), o.ns()));
         if limit_range {
             return CHECKED;
         }
         for (res, span) in metrics {
             let lacking: Vec<&Container> = w.pod.containers.iter().filter(|c| !has_request(c, &res)).collect();
             let Some(first) = lacking.first() else {
-                cx.evidence(Some(Location::new(a.path(), o.anchor())), format!("every container of {} requests {res}", o.label()));
+                cx.evidence(
+                    Some(Location::new(a.path(), o.anchor())),
+                    format!("every container of {} requests {res}", o.label()),
+                );
                 continue;
             };
             let names: Vec<String> = lacking.iter().map(|c| format!("`{}`", c.label())).collect();

@@ -22,9 +22,7 @@ fn check(cx: &mut Cx, obj: &K8sObject, b: &IngressBackend) {
     }
     let found = project.k8s_objects().find_map(|(a, o)| match &o.body {
         K8sBody::Service(s)
-            if !o.patch
-                && o.name.as_ref().is_some_and(|n| n.value == b.service.value)
-                && same_ns(o.ns(), obj.ns()) =>
+            if !o.patch && o.name.as_ref().is_some_and(|n| n.value == b.service.value) && same_ns(o.ns(), obj.ns()) =>
         {
             Some((a, o, s))
         }
@@ -67,7 +65,12 @@ fn check(cx: &mut Cx, obj: &K8sObject, b: &IngressBackend) {
     let have = if have.is_empty() { "none".to_owned() } else { have.join(", ") };
     cx.report(
         port.span,
-        format!("{} sends traffic to {kind} `{}` of Service `{}`, which exposes {have}: the controller answers 503", obj.label(), port.value, b.service.value),
+        format!(
+            "{} sends traffic to {kind} `{}` of Service `{}`, which exposes {have}: the controller answers 503",
+            obj.label(),
+            port.value,
+            b.service.value
+        ),
     )
     .related(a.path(), o.anchor(), "the Service")
     .help("use a `port` (number) or `name` that the Service lists under `spec.ports`");

@@ -42,7 +42,8 @@ pub fn key_problem(k: &str) -> Option<&'static str> {
     if name.len() > 63 {
         return Some("its name is longer than 63 characters");
     }
-    (!name_ok(name)).then_some("it must start and end with a letter or digit and hold only letters, digits, `-`, `_` and `.`")
+    (!name_ok(name))
+        .then_some("it must start and end with a letter or digit and hold only letters, digits, `-`, `_` and `.`")
 }
 
 /// Why a label value is invalid, if it is.
@@ -53,7 +54,8 @@ pub fn value_problem(v: &str) -> Option<&'static str> {
     if v.len() > 63 {
         return Some("it is longer than 63 characters");
     }
-    (!name_ok(v)).then_some("it must start and end with a letter or digit and hold only letters, digits, `-`, `_` and `.`")
+    (!name_ok(v))
+        .then_some("it must start and end with a letter or digit and hold only letters, digits, `-`, `_` and `.`")
 }
 
 /// An unquoted YAML scalar that the Go loader behind kubectl reads as a number or boolean (YAML
@@ -65,8 +67,28 @@ fn non_string(v: Node<'_>) -> Option<&'static str> {
     let s = v.as_str()?;
     if matches!(
         s,
-        "true" | "True" | "TRUE" | "false" | "False" | "FALSE" | "yes" | "Yes" | "YES" | "no" | "No" | "NO" | "on"
-            | "On" | "ON" | "off" | "Off" | "OFF" | "y" | "Y" | "n" | "N"
+        "true"
+            | "True"
+            | "TRUE"
+            | "false"
+            | "False"
+            | "FALSE"
+            | "yes"
+            | "Yes"
+            | "YES"
+            | "no"
+            | "No"
+            | "NO"
+            | "on"
+            | "On"
+            | "ON"
+            | "off"
+            | "Off"
+            | "OFF"
+            | "y"
+            | "Y"
+            | "n"
+            | "N"
     ) {
         return Some("a boolean");
     }
@@ -100,9 +122,12 @@ fn check_map(cx: &mut Cx, obj: &K8sObject, map: Node<'_>, what: &str, syntax: bo
             continue;
         }
         if let Some(why) = key_problem(key) {
-            cx.report(k.span(), format!("{what} key `{key}` of {} is invalid: {why}; the API server rejects the object", obj.label()))
-                .by_env(Severity::Blocker, Severity::High)
-                .help("use keys like `app.kubernetes.io/name` (optional DNS prefix, `/`, a name of at most 63 characters)");
+            cx.report(
+                k.span(),
+                format!("{what} key `{key}` of {} is invalid: {why}; the API server rejects the object", obj.label()),
+            )
+            .by_env(Severity::Blocker, Severity::High)
+            .help("use keys like `app.kubernetes.io/name` (optional DNS prefix, `/`, a name of at most 63 characters)");
         }
         let Some(val) = v.as_str() else { continue };
         if templated(val) {
@@ -124,7 +149,12 @@ impl Rule for LabelValues {
     fn k8s_object(&self, cx: &mut Cx, obj: &K8sObject) -> Checked {
         let Some(node) = node_of(cx, obj) else { return NA };
         let mut maps: Vec<(Node<'_>, &str, bool)> = Vec::new();
-        fn push<'a>(maps: &mut Vec<(Node<'a>, &'static str, bool)>, n: Option<Node<'a>>, what: &'static str, syntax: bool) {
+        fn push<'a>(
+            maps: &mut Vec<(Node<'a>, &'static str, bool)>,
+            n: Option<Node<'a>>,
+            what: &'static str,
+            syntax: bool,
+        ) {
             if let Some(n) = n.filter(|n| n.is_map()) {
                 maps.push((n, what, syntax));
             }

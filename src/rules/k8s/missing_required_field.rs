@@ -25,10 +25,16 @@ impl Rule for MissingRequiredField {
                 let spec = node.get("spec");
                 let needs_selector = matches!(
                     wl.kind,
-                    WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::DaemonSet | WorkloadKind::ReplicaSet
+                    WorkloadKind::Deployment
+                        | WorkloadKind::StatefulSet
+                        | WorkloadKind::DaemonSet
+                        | WorkloadKind::ReplicaSet
                 ) && obj.api_version.value == "apps/v1";
                 if needs_selector && spec.is_some_and(|s| s.get("selector").is_none()) {
-                    problems.push((obj.kind.span, format!("{} has no `spec.selector`, which `apps/v1` requires", obj.label())));
+                    problems.push((
+                        obj.kind.span,
+                        format!("{} has no `spec.selector`, which `apps/v1` requires", obj.label()),
+                    ));
                 }
                 let template = match wl.kind {
                     WorkloadKind::Pod => Some(node),
@@ -41,6 +47,21 @@ impl Rule for MissingRequiredField {
                     problems.push((obj.kind.span, format!("{} has no pod template (`spec.template`)", obj.label())));
                 } else if wl.pod.containers.is_empty() {
                     problems.push((obj.kind.span, format!("{} defines no `containers`", obj.label())));
+                }
+                if matches!(wl.kind, WorkloadKind::Job | WorkloadKind::CronJob) {
+                    if let Some(t) = template {
+                        let policy = t.path(&["spec", "restartPolicy"]);
+                        let value = policy.and_then(|p| p.as_str()).unwrap_or("Always");
+                        if !matches!(value, "Never" | "OnFailure") && !value.contains("{{") {
+                            let span = policy.map_or(obj.kind.span, |p| p.span());
+                            let how = if policy.is_some() {
+                                format!("`restartPolicy: {value}`")
+                            } else {
+                                "no `restartPolicy` (so `Always`)".to_owned()
+                            };
+                            problems.push((span, format!("the pod template of {} has {how}, but a Job's pods must use `Never` or `OnFailure`", obj.label())));
+                        }
+                    }
                 }
                 for c in wl.pod.init_containers.iter().chain(&wl.pod.containers) {
                     let what = if c.is_init { "init container" } else { "container" };

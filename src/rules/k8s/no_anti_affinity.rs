@@ -37,7 +37,8 @@ impl Rule for NoAntiAffinity {
             return CHECKED;
         }
         if let Some(anti) = pod.path(&["affinity", "podAntiAffinity"]) {
-            let required = anti.get("requiredDuringSchedulingIgnoredDuringExecution").map(|r| r.items()).unwrap_or_default();
+            let required =
+                anti.get("requiredDuringSchedulingIgnoredDuringExecution").map(|r| r.items()).unwrap_or_default();
             let preferred = anti
                 .get("preferredDuringSchedulingIgnoredDuringExecution")
                 .map(|r| r.items())

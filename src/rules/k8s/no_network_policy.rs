@@ -35,7 +35,8 @@ impl Rule for NoNetworkPolicy {
         if namespaces.is_empty() {
             return NA;
         }
-        if let Some((a, o)) = project.k8s_objects().find(|(_, o)| CLUSTER_POLICY_KINDS.contains(&o.kind.value.as_str())) {
+        if let Some((a, o)) = project.k8s_objects().find(|(_, o)| CLUSTER_POLICY_KINDS.contains(&o.kind.value.as_str()))
+        {
             cx.evidence(Some(Location::new(a.path(), o.anchor())), format!("{} applies to every namespace", o.label()));
             return CHECKED;
         }
@@ -44,7 +45,10 @@ impl Rule for NoNetworkPolicy {
                 .k8s_objects()
                 .find(|(_, p)| POLICY_KINDS.contains(&p.kind.value.as_str()) && ns_name(p.ns()) == ns);
             if let Some((pa, p)) = policy {
-                cx.evidence(Some(Location::new(pa.path(), p.anchor())), format!("{} restricts traffic in namespace `{ns}`", p.label()));
+                cx.evidence(
+                    Some(Location::new(pa.path(), p.anchor())),
+                    format!("{} restricts traffic in namespace `{ns}`", p.label()),
+                );
                 continue;
             }
             cx.report_at(

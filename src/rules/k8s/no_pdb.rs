@@ -22,7 +22,9 @@ impl Rule for NoPdb {
         // A single replica cannot be protected: a PDB would only block node drains.
         let Some(min) = min_replicas(project, obj, wl).filter(|m| *m >= 2) else { return NA };
         let pdb = project.k8s_objects().find(|(_, o)| match &o.body {
-            K8sBody::Pdb(p) => !o.patch && same_ns(o.ns(), obj.ns()) && selects(p.selector.as_ref(), &p.expressions, wl),
+            K8sBody::Pdb(p) => {
+                !o.patch && same_ns(o.ns(), obj.ns()) && selects(p.selector.as_ref(), &p.expressions, wl)
+            }
             _ => false,
         });
         if let Some((a, o)) = pdb {

@@ -25,7 +25,9 @@ impl Rule for NoSeccomp {
         let pod = wl.pod.security_context.seccomp_profile.as_ref();
         // The annotation that predates the field (still honoured by older clusters).
         let annotated = node_of(cx, obj).is_some_and(|n| {
-            let tpl = n.path(&["spec", "template", "metadata", "annotations"]).or_else(|| n.path(&["metadata", "annotations"]));
+            let tpl = n
+                .path(&["spec", "template", "metadata", "annotations"])
+                .or_else(|| n.path(&["metadata", "annotations"]));
             tpl.and_then(|a| a.get_str("seccomp.security.alpha.kubernetes.io/pod"))
                 .is_some_and(|v| v == "runtime/default" || v == "docker/default" || v.starts_with("localhost/"))
         });
@@ -43,7 +45,8 @@ impl Rule for NoSeccomp {
             .help("use `seccompProfile: {type: RuntimeDefault}`; if one call is missing, write a `Localhost` profile that adds only it");
             return CHECKED;
         }
-        let all_set = containers.iter().all(|c| c.security_context.seccomp_profile.as_ref().is_some_and(|p| confined(&p.value)));
+        let all_set =
+            containers.iter().all(|c| c.security_context.seccomp_profile.as_ref().is_some_and(|p| confined(&p.value)));
         if pod.is_some_and(|p| confined(&p.value)) || all_set || annotated {
             return CHECKED;
         }

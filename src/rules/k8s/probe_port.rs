@@ -62,7 +62,9 @@ impl Rule for ProbePort {
 
     fn k8s_container(&self, cx: &mut Cx, obj: &K8sObject, _wl: &Workload, c: &Container) -> Checked {
         let mut any = false;
-        for (kind, p) in [("liveness probe", &c.liveness), ("readiness probe", &c.readiness), ("startup probe", &c.startup)] {
+        for (kind, p) in
+            [("liveness probe", &c.liveness), ("readiness probe", &c.readiness), ("startup probe", &c.startup)]
+        {
             if let Some(p) = p {
                 any |= check(cx, obj, c, kind, p);
             }

@@ -54,9 +54,7 @@ impl Rule for RemovedApi {
 
     fn k8s_object(&self, cx: &mut Cx, obj: &K8sObject) -> Checked {
         let api = obj.api_version.value.trim();
-        let hit = REMOVED
-            .iter()
-            .find(|(v, k, _, _)| *v == api && (*k == "*" || *k == obj.kind.value));
+        let hit = REMOVED.iter().find(|(v, k, _, _)| *v == api && (*k == "*" || *k == obj.kind.value));
         let Some((_, _, removed, replacement)) = hit else {
             return if api.contains('/') || api == "v1" { CHECKED } else { NA };
         };

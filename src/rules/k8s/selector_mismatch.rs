@@ -34,11 +34,7 @@ impl Rule for SelectorMismatch {
                 None => format!("`{k}={v}`"),
             })
             .collect();
-        let what = if missing.is_empty() {
-            "a `matchExpressions` requirement".to_owned()
-        } else {
-            missing.join(", ")
-        };
+        let what = if missing.is_empty() { "a `matchExpressions` requirement".to_owned() } else { missing.join(", ") };
         cx.report(
             *span,
             format!("the selector of {} requires {what}, which its pod template labels do not carry: the API server rejects it (`selector does not match template labels`)", obj.label()),

@@ -31,7 +31,9 @@ impl Rule for StatefulSetService {
         }
         let project = cx.project;
         let svc = project.k8s_objects().find_map(|(a, o)| match &o.body {
-            K8sBody::Service(s) if o.name.as_ref().is_some_and(|n| n.value == name.value) && same_ns(o.ns(), obj.ns()) => {
+            K8sBody::Service(s)
+                if o.name.as_ref().is_some_and(|n| n.value == name.value) && same_ns(o.ns(), obj.ns()) =>
+            {
                 Some((a, o, s))
             }
             _ => None,
@@ -39,11 +41,16 @@ impl Rule for StatefulSetService {
         match svc {
             None => {
                 let unseen = unseen_objects(project, obj.ns());
-                let tail = unseen.as_ref().map(|w| format!(" (unless it is created elsewhere: {w})")).unwrap_or_default();
+                let tail =
+                    unseen.as_ref().map(|w| format!(" (unless it is created elsewhere: {w})")).unwrap_or_default();
                 let f = cx
                     .report(
                         name.span,
-                        format!("{} is governed by Service `{}`, which is defined nowhere: its pods get no DNS names{tail}", obj.label(), name.value),
+                        format!(
+                            "{} is governed by Service `{}`, which is defined nowhere: its pods get no DNS names{tail}",
+                            obj.label(),
+                            name.value
+                        ),
                     )
                     .help("add a headless Service (`clusterIP: None`) with this name that selects the pods");
                 if unseen.is_some() {
@@ -53,7 +60,10 @@ impl Rule for StatefulSetService {
             Some((a, o, s)) => {
                 let headless = s.cluster_ip.as_ref().is_some_and(|c| c.value.eq_ignore_ascii_case("none"));
                 if headless {
-                    cx.evidence(Some(Location::new(a.path(), o.anchor())), format!("{} is governed by headless {}", obj.label(), o.label()));
+                    cx.evidence(
+                        Some(Location::new(a.path(), o.anchor())),
+                        format!("{} is governed by headless {}", obj.label(), o.label()),
+                    );
                 } else {
                     cx.report(
                         name.span,

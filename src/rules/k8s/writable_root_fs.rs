@@ -24,7 +24,9 @@ impl Rule for WritableRootFs {
         }
         let (span, how) = match setting {
             Some(s) => (s.span, "sets `readOnlyRootFilesystem: false`"),
-            None => (c.security_context.span.unwrap_or_else(|| anchor(c)), "does not set `readOnlyRootFilesystem: true`"),
+            None => {
+                (c.security_context.span.unwrap_or_else(|| anchor(c)), "does not set `readOnlyRootFilesystem: true`")
+            }
         };
         cx.report(
             span,
