@@ -12,6 +12,8 @@ pub enum WorkloadKind {
     StatefulSet,
     DaemonSet,
     ReplicaSet,
+    /// The predecessor of ReplicaSet (`v1`), still served.
+    ReplicationController,
     Job,
     CronJob,
     Pod,
@@ -24,6 +26,7 @@ impl WorkloadKind {
             "StatefulSet" => WorkloadKind::StatefulSet,
             "DaemonSet" => WorkloadKind::DaemonSet,
             "ReplicaSet" => WorkloadKind::ReplicaSet,
+            "ReplicationController" => WorkloadKind::ReplicationController,
             "Job" => WorkloadKind::Job,
             "CronJob" => WorkloadKind::CronJob,
             "Pod" => WorkloadKind::Pod,

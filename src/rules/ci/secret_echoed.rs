@@ -110,7 +110,12 @@ fn scan(script: &str, secret_var: &dyn Fn(&str) -> bool, has_secret_env: bool) -
         }
         let printed =
             PRINT.as_ref().and_then(|re| re.captures(l)).and_then(|c| c.get(1)).map(|m| (m.start(), m.as_str()));
-        if let Some((at, cmd)) = printed {
+        // Inside `$( … )` or backticks the output is captured into a variable, not logged.
+        let captured = |at: usize| {
+            let before = l.get(..at).unwrap_or("");
+            before.matches("$(").count() > before.matches(')').count() || before.matches('`').count() % 2 == 1
+        };
+        if let Some((at, cmd)) = printed.filter(|(at, _)| !captured(*at)) {
             if let Some((pos, needle, what)) = refs.iter().filter(|(p, _, _)| *p > at).min_by_key(|(p, _, _)| *p) {
                 match destination(l, *pos) {
                     None => out.push(Leak {
@@ -238,6 +243,8 @@ mod tests {
         assert!(leaks("echo \"TOKEN=$TOKEN\" >> \"$GITHUB_ENV\"").is_empty());
         assert!(leaks("echo \"::add-mask::$TOKEN\"").is_empty());
         assert!(leaks("echo ${#TOKEN}").is_empty());
+        assert!(leaks("AUTH=$(printf 'x-access-token:%s' \"${TOKEN}\" | base64 -w 0)").is_empty());
+        assert!(leaks("AUTH=`echo $TOKEN | base64`").is_empty());
         assert!(leaks("curl -H \"Authorization: Bearer $TOKEN\" https://api.example.com").is_empty());
         assert!(leaks("echo deploying $VERSION").is_empty());
         assert!(leaks("env FOO=bar ./run.sh").is_empty());

@@ -2,7 +2,6 @@
 
 use super::{chart_values, dotted, is_deployed_values, maps, root};
 use crate::finding::Severity;
-use crate::index::files::parent_dir;
 use crate::model::image::ImageRef;
 use crate::model::{Artifact, ArtifactKind};
 use crate::rules::meta::RuleId;
@@ -10,19 +9,12 @@ use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
 pub struct ImageTag;
 
-/// The chart's `appVersion`, and whether its templates fall back to it for empty tags.
+/// The chart's `appVersion`: the Helm convention (and the scaffold's template) is that an empty
+/// `tag` falls back to it. The helper that does so often lives in `_helpers.tpl` or in a library
+/// chart, so the templates are not required to mention it.
 fn app_version_fallback(cx: &Cx, a: &Artifact) -> Option<String> {
     let cv = chart_values(cx.project, a)?;
-    let version = cv.chart.and_then(super::root).and_then(|r| r.get_str("appVersion")).map(str::to_owned)?;
-    let dir = format!("{}/templates/", parent_dir(a.path()));
-    let uses = cx
-        .project
-        .of_kind(ArtifactKind::HelmTemplate)
-        .filter(|t| t.path().starts_with(&dir))
-        .any(|t| t.source.text.contains(".Chart.AppVersion"));
-    // No templates to look at (a packaged chart): Helm's scaffold convention.
-    let templates = cx.project.of_kind(ArtifactKind::HelmTemplate).any(|t| t.path().starts_with(&dir));
-    (uses || !templates).then_some(version)
+    cv.chart.and_then(super::root).and_then(|r| r.get_str("appVersion")).filter(|v| !v.trim().is_empty()).map(str::to_owned)
 }
 
 impl Rule for ImageTag {
@@ -62,7 +54,7 @@ impl Rule for ImageTag {
                     }
                     let span =
                         tag_node.map_or_else(|| m.key_node("repository").map_or(m.span(), |k| k.span()), |t| t.span());
-                    cx.report(span, format!("`{}` is empty and the chart sets no `appVersion` its templates fall back to: `{repo}` is deployed as `latest`", dotted(&path, "tag")))
+                    cx.report(span, format!("`{}` is empty and `Chart.yaml` sets no `appVersion` to fall back to: `{repo}` is deployed as `latest`", dotted(&path, "tag")))
                         .by_env(Severity::Medium, Severity::Low)
                         .help("set `tag:` to a version, or set `appVersion` in `Chart.yaml` and use `{{ .Values.image.tag | default .Chart.AppVersion }}`");
                 }

@@ -13,7 +13,7 @@ const REMOVED: &[(&str, &str, &str, &str)] = &[
     ("extensions/v1beta1", "DaemonSet", "1.16", "apps/v1"),
     ("extensions/v1beta1", "ReplicaSet", "1.16", "apps/v1"),
     ("extensions/v1beta1", "NetworkPolicy", "1.16", "networking.k8s.io/v1"),
-    ("extensions/v1beta1", "PodSecurityPolicy", "1.16", "(none: use Pod Security Admission)"),
+    ("extensions/v1beta1", "PodSecurityPolicy", "1.16", "-Pod Security Admission"),
     ("extensions/v1beta1", "Ingress", "1.22", "networking.k8s.io/v1"),
     ("apps/v1beta1", "*", "1.16", "apps/v1"),
     ("apps/v1beta2", "*", "1.16", "apps/v1"),
@@ -22,7 +22,7 @@ const REMOVED: &[(&str, &str, &str, &str)] = &[
     ("batch/v1beta1", "CronJob", "1.25", "batch/v1"),
     ("batch/v2alpha1", "CronJob", "1.21", "batch/v1"),
     ("policy/v1beta1", "PodDisruptionBudget", "1.25", "policy/v1"),
-    ("policy/v1beta1", "PodSecurityPolicy", "1.25", "(none: use Pod Security Admission)"),
+    ("policy/v1beta1", "PodSecurityPolicy", "1.25", "-Pod Security Admission"),
     ("autoscaling/v2beta1", "HorizontalPodAutoscaler", "1.25", "autoscaling/v2"),
     ("autoscaling/v2beta2", "HorizontalPodAutoscaler", "1.26", "autoscaling/v2"),
     ("rbac.authorization.k8s.io/v1beta1", "*", "1.22", "rbac.authorization.k8s.io/v1"),
@@ -44,7 +44,7 @@ const REMOVED: &[(&str, &str, &str, &str)] = &[
     ("node.k8s.io/v1beta1", "RuntimeClass", "1.25", "node.k8s.io/v1"),
     ("flowcontrol.apiserver.k8s.io/v1beta1", "*", "1.26", "flowcontrol.apiserver.k8s.io/v1"),
     ("flowcontrol.apiserver.k8s.io/v1beta2", "*", "1.29", "flowcontrol.apiserver.k8s.io/v1"),
-    ("settings.k8s.io/v1alpha1", "PodPreset", "1.20", "(none)"),
+    ("settings.k8s.io/v1alpha1", "PodPreset", "1.20", "-"),
 ];
 
 impl Rule for RemovedApi {
@@ -58,8 +58,12 @@ impl Rule for RemovedApi {
         let Some((_, _, removed, replacement)) = hit else {
             return if api.contains('/') || api == "v1" { CHECKED } else { NA };
         };
-        let to = if replacement.starts_with('(') {
-            format!("there is no replacement {replacement}")
+        let to = if let Some(alt) = replacement.strip_prefix('-') {
+            if alt.is_empty() {
+                "it has no replacement".to_owned()
+            } else {
+                format!("it has no replacement: use {alt}")
+            }
         } else {
             format!("use `{replacement}`")
         };

@@ -31,6 +31,13 @@ impl Rule for ServiceSelectsNothing {
             );
             return CHECKED;
         }
+        // A Service in a namespace where the repository deploys no workload fronts pods that
+        // something else runs there (a platform add-on, another repository).
+        if let Some(ns) = obj.ns() {
+            if !workloads(project).any(|(_, o, _)| o.ns() == Some(ns)) {
+                return NA;
+            }
+        }
         let wanted: Vec<String> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let wanted = wanted.join(",");
         // The closest miss: a workload that carries some of the labels.
