@@ -18,7 +18,9 @@ impl Rule for DeployConcurrency {
             .iter()
             .filter(|j| deploy_target(&j.id.value, j.environment.as_ref().map(|e| e.value.as_str())).is_some())
             .collect();
-        if deploys.is_empty() {
+        // A reusable workflow runs inside its caller's run: the caller serialises it.
+        let reusable = !wf.on.is_empty() && wf.on.iter().all(|t| t.event.value == "workflow_call");
+        if deploys.is_empty() || reusable {
             return NA;
         }
         if let Some(k) = wf.top_keys.iter().find(|k| k.value == "concurrency") {

@@ -31,10 +31,15 @@ impl Rule for GithubEnvInjection {
                 // Input the triggering outsider visibly controls: event data, branch names, or
                 // files (typically downloaded artifacts of the pull request's run).
                 let script = run.value.as_str();
-                let tainted = ["${{ github.event.", "${{github.event.", "github.head_ref", "$(cat ", "$(<", "read -r", "jq -r"]
-                    .iter()
-                    .any(|t| script.contains(t))
-                    || step.env.iter().any(|e| e.value.as_ref().is_some_and(|v| v.value.contains("github.event.") || v.value.contains("github.head_ref")));
+                let tainted =
+                    ["${{ github.event.", "${{github.event.", "github.head_ref", "$(cat ", "$(<", "read -r", "jq -r"]
+                        .iter()
+                        .any(|t| script.contains(t))
+                        || step.env.iter().any(|e| {
+                            e.value.as_ref().is_some_and(|v| {
+                                v.value.contains("github.event.") || v.value.contains("github.head_ref")
+                            })
+                        });
                 for c in re.captures_iter(&run.value) {
                     let (Some(line), Some(file)) = (c.get(0), c.get(1)) else { continue };
                     let text = line.as_str().trim();
@@ -49,7 +54,11 @@ impl Rule for GithubEnvInjection {
                     } else {
                         "environment variables of every later step (`LD_PRELOAD`, `NODE_OPTIONS`, `BASH_ENV`…)"
                     };
-                    let origin = if tainted { "a value derived from data the triggering event controls" } else { "a computed value" };
+                    let origin = if tainted {
+                        "a value derived from data the triggering event controls"
+                    } else {
+                        "a computed value"
+                    };
                     cx.report(span, format!("the workflow runs on `{trigger}` with the repository's token and secrets, and `{text}` writes {origin} to `{}`: whoever controls that value controls {what}", file.as_str()))
                         .severity(if tainted { Severity::High } else { Severity::Medium })
                         .help("pass values between steps with `$GITHUB_OUTPUT` and `env:`, or validate the value strictly before writing it");

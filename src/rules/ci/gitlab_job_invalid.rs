@@ -75,7 +75,18 @@ impl Rule for GitlabJobInvalid {
                 .help("remove or rename the key (the CI Lint tool in GitLab shows the same error)");
         }
         let runs = ["script", "trigger", "run", "extends"].iter().any(|k| job.keys.iter().any(|x| x.value == *k));
-        if !runs && !runs_misspelled {
+        // Jobs are merged by name across included files: an include may supply the script.
+        let completed_elsewhere = || {
+            let p = super::gitlab::pipeline(cx.project);
+            p.unseen.is_some()
+                || cx.project.gitlab().any(|(_, other)| {
+                    !std::ptr::eq(other, ci)
+                        && other.job(name).is_some_and(|j| {
+                            j.keys.iter().any(|k| matches!(k.value.as_str(), "script" | "trigger" | "run" | "extends"))
+                        })
+                })
+        };
+        if !runs && !runs_misspelled && !completed_elsewhere() {
             // A misspelled global keyword (`variabels:`) becomes a job too.
             let global = suggestion(name, crate::parse::gitlab::GLOBAL_KEYS);
             let what =

@@ -14,7 +14,11 @@ pub struct ImageTag;
 /// chart, so the templates are not required to mention it.
 fn app_version_fallback(cx: &Cx, a: &Artifact) -> Option<String> {
     let cv = chart_values(cx.project, a)?;
-    cv.chart.and_then(super::root).and_then(|r| r.get_str("appVersion")).filter(|v| !v.trim().is_empty()).map(str::to_owned)
+    cv.chart
+        .and_then(super::root)
+        .and_then(|r| r.get_str("appVersion"))
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_owned)
 }
 
 impl Rule for ImageTag {
