@@ -175,6 +175,12 @@ fn deploy_env(name: &str, environment: Option<&str>) -> Option<Environment> {
     }
 }
 
+/// Is a CI job (by name and `environment:`) a deployment, and to which environment? Production or
+/// staging; `None` for jobs that deploy nothing (or only to development/preview targets).
+pub fn deploy_target(job_name: &str, environment: Option<&str>) -> Option<Environment> {
+    deploy_env(job_name, environment)
+}
+
 /// Paths (repository-relative, existing artifacts) a script references with `-f`/`--file`/`-k`
 /// or as a plain argument.
 fn referenced_paths<'a>(project: &Project, script: &'a str) -> Vec<String> {

@@ -5,6 +5,7 @@
 pub mod environment;
 pub mod files;
 pub mod images;
+pub mod kustomize;
 pub mod mask;
 pub mod placeholder;
 pub mod resolve;
@@ -46,6 +47,7 @@ impl Project {
         settings: &Settings,
     ) -> Project {
         artifacts.sort_by(|a, b| a.source.path.cmp(&b.source.path));
+        kustomize::mark_patches(&mut artifacts);
         let mut project = Project { root_name, files, artifacts, images: ImageLinks::default(), has_git };
         let envs = environment::classify_all(&project, settings);
         for (a, e) in project.artifacts.iter_mut().zip(envs) {

@@ -1,7 +1,7 @@
 //! Kubernetes model: multi-document manifests, workloads with their pod spec, and the objects
 //! rules relate to workloads (Service, Ingress, HPA, PDB, NetworkPolicy, ConfigMap, Secret).
 
-use crate::parse::yaml::YamlStream;
+use crate::parse::yaml::{NodeId, YamlStream};
 use crate::source::{Span, Spanned};
 
 pub type Labels = Vec<(String, String)>;
@@ -12,6 +12,8 @@ pub enum WorkloadKind {
     StatefulSet,
     DaemonSet,
     ReplicaSet,
+    /// The predecessor of ReplicaSet (`v1`), still served.
+    ReplicationController,
     Job,
     CronJob,
     Pod,
@@ -24,6 +26,7 @@ impl WorkloadKind {
             "StatefulSet" => WorkloadKind::StatefulSet,
             "DaemonSet" => WorkloadKind::DaemonSet,
             "ReplicaSet" => WorkloadKind::ReplicaSet,
+            "ReplicationController" => WorkloadKind::ReplicationController,
             "Job" => WorkloadKind::Job,
             "CronJob" => WorkloadKind::CronJob,
             "Pod" => WorkloadKind::Pod,
@@ -126,6 +129,8 @@ pub struct Container {
     pub security_context: SecurityContext,
     pub volume_mounts: Vec<(Spanned<String>, String)>,
     pub is_init: bool,
+    /// The container's mapping in the YAML tree (for rules that read fields the view omits).
+    pub node: NodeId,
 }
 
 impl Container {
@@ -177,9 +182,13 @@ pub struct Workload {
     pub replicas: Option<Spanned<i64>>,
     /// `spec.selector.matchLabels` (Deployment/StatefulSet/DaemonSet/ReplicaSet).
     pub selector: Option<(Span, Labels)>,
+    /// `spec.selector.matchExpressions`.
+    pub selector_expressions: Vec<SelectorExpr>,
     /// Labels of the pod template (or of the Pod itself).
     pub pod_labels: Labels,
     pub pod: PodSpec,
+    /// `spec.serviceName` (StatefulSet).
+    pub service_name: Option<Spanned<String>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,6 +203,8 @@ pub struct ServicePort {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct K8sService {
     pub service_type: Option<Spanned<String>>,
+    /// `spec.clusterIP` (`None` makes a headless Service).
+    pub cluster_ip: Option<Spanned<String>>,
     pub selector: Option<(Span, Labels)>,
     pub ports: Vec<ServicePort>,
 }
@@ -228,11 +239,46 @@ pub struct Hpa {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pdb {
     pub selector: Option<(Span, Labels)>,
+    /// `selector.matchExpressions`.
+    pub expressions: Vec<SelectorExpr>,
+    /// `minAvailable` or `maxUnavailable` is set.
+    pub has_policy: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NetworkPolicy {
     pub pod_selector: Option<(Span, Labels)>,
+    /// `podSelector.matchExpressions`.
+    pub expressions: Vec<SelectorExpr>,
+}
+
+/// One `matchExpressions` requirement of a label selector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SelectorExpr {
+    pub key: String,
+    /// `In`, `NotIn`, `Exists`, `DoesNotExist`.
+    pub op: String,
+    pub values: Vec<String>,
+}
+
+impl SelectorExpr {
+    pub fn matches(&self, labels: &Labels) -> bool {
+        let value = labels.iter().find(|(k, _)| *k == self.key).map(|(_, v)| v.as_str());
+        match self.op.as_str() {
+            "In" => value.is_some_and(|v| self.values.iter().any(|x| x == v)),
+            "NotIn" => value.is_none_or(|v| !self.values.iter().any(|x| x == v)),
+            "Exists" => value.is_some(),
+            "DoesNotExist" => value.is_none(),
+            _ => false,
+        }
+    }
+}
+
+/// A `LabelSelector` (PDB, NetworkPolicy, workload): every `matchLabels` pair and every
+/// expression must hold; an empty selector selects every pod.
+pub fn label_selector_matches(match_labels: &Labels, expressions: &[SelectorExpr], labels: &Labels) -> bool {
+    match_labels.iter().all(|(k, v)| labels.iter().any(|(lk, lv)| lk == k && lv == v))
+        && expressions.iter().all(|e| e.matches(labels))
 }
 
 /// Keys of a Secret/ConfigMap and whether any value is inline.
@@ -271,6 +317,11 @@ pub struct K8sObject {
     pub namespace: Option<Spanned<String>>,
     pub labels: Labels,
     pub body: K8sBody,
+    /// The object's mapping in document `doc` (an item of a `List`, or the document root).
+    pub node: NodeId,
+    /// A Kustomize patch (listed in a kustomization's `patches`/`patchesStrategicMerge`): a
+    /// fragment merged into a base object, not a complete object. Set by the index.
+    pub patch: bool,
 }
 
 impl K8sObject {
@@ -282,6 +333,11 @@ impl K8sObject {
     /// Where to point for the object as a whole: its `metadata.name`, else its `kind`.
     pub fn anchor(&self) -> Span {
         self.name.as_ref().map_or(self.kind.span, |n| n.span)
+    }
+
+    /// Namespace as written, `None` when unset (the namespace it is applied to).
+    pub fn ns(&self) -> Option<&str> {
+        self.namespace.as_ref().map(|n| n.value.as_str())
     }
 
     pub fn workload(&self) -> Option<&Workload> {

@@ -6,7 +6,7 @@ use super::SchemaIssue;
 use crate::model::k8s::{
     Container, ContainerPort, DataMap, EnvFromSource, Hpa, Ingress, IngressBackend, K8sBody, K8sEnv, K8sFile,
     K8sObject, K8sService, NetworkPolicy, Pdb, PodSpec, PodVolume, PodVolumeSource, Probe, ProbeAction, Resources,
-    ScaleTarget, SecurityContext, ServicePort, ValueFrom, Workload, WorkloadKind,
+    ScaleTarget, SecurityContext, SelectorExpr, ServicePort, ValueFrom, Workload, WorkloadKind,
 };
 use crate::source::{Span, Spanned};
 
@@ -59,9 +59,14 @@ fn object(r: &mut Reader, doc: usize, root: Node<'_>) -> Option<K8sObject> {
             "Service" => K8sBody::Service(service(spec)),
             "Ingress" => K8sBody::Ingress(ingress(spec)),
             "HorizontalPodAutoscaler" => K8sBody::Hpa(hpa(r, spec, &ctx)),
-            "PodDisruptionBudget" => K8sBody::Pdb(Pdb { selector: selector(spec.and_then(|s| s.get("selector"))) }),
+            "PodDisruptionBudget" => K8sBody::Pdb(Pdb {
+                selector: selector(spec.and_then(|s| s.get("selector"))),
+                expressions: expressions(spec.and_then(|s| s.get("selector"))),
+                has_policy: spec.is_some_and(|s| s.get("minAvailable").is_some() || s.get("maxUnavailable").is_some()),
+            }),
             "NetworkPolicy" => K8sBody::NetworkPolicy(NetworkPolicy {
                 pod_selector: selector(spec.and_then(|s| s.get("podSelector"))),
+                expressions: expressions(spec.and_then(|s| s.get("podSelector"))),
             }),
             "ConfigMap" => K8sBody::ConfigMap(data_map(root)),
             "Secret" => K8sBody::Secret(data_map(root)),
@@ -69,7 +74,18 @@ fn object(r: &mut Reader, doc: usize, root: Node<'_>) -> Option<K8sObject> {
             _ => K8sBody::Other,
         },
     };
-    Some(K8sObject { doc, span: root.span(), api_version, kind, name, namespace, labels: obj_labels, body })
+    Some(K8sObject {
+        doc,
+        span: root.span(),
+        api_version,
+        kind,
+        name,
+        namespace,
+        labels: obj_labels,
+        body,
+        node: root.id(),
+        patch: false,
+    })
 }
 
 fn selector(sel: Option<Node<'_>>) -> Option<(Span, Vec<(String, String)>)> {
@@ -83,21 +99,47 @@ fn selector(sel: Option<Node<'_>>) -> Option<(Span, Vec<(String, String)>)> {
     Some((sel.span(), l))
 }
 
+/// `matchExpressions` of a label selector.
+fn expressions(sel: Option<Node<'_>>) -> Vec<SelectorExpr> {
+    sel.and_then(|s| s.get("matchExpressions"))
+        .map(|m| m.items())
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| {
+            Some(SelectorExpr {
+                key: e.get_str("key")?.to_owned(),
+                op: e.get_str("operator")?.to_owned(),
+                values: e
+                    .get("values")
+                    .map(|v| v.str_list().into_iter().map(|s| s.value).collect())
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
 fn workload(r: &mut Reader, kind: WorkloadKind, root: Node<'_>, spec: Option<Node<'_>>, ctx: &str) -> Workload {
-    let (template, replicas, sel) = match kind {
-        WorkloadKind::Pod => (Some(root), None, None),
-        WorkloadKind::CronJob => (spec.and_then(|s| s.path(&["jobTemplate", "spec", "template"])), None, None),
-        WorkloadKind::Job => (spec.and_then(|s| s.get("template")), None, None),
+    let (template, replicas, sel, selector_expressions) = match kind {
+        WorkloadKind::Pod => (Some(root), None, None, Vec::new()),
+        WorkloadKind::CronJob => {
+            (spec.and_then(|s| s.path(&["jobTemplate", "spec", "template"])), None, None, Vec::new())
+        }
+        WorkloadKind::Job => (spec.and_then(|s| s.get("template")), None, None, Vec::new()),
         _ => (
             spec.and_then(|s| s.get("template")),
             spec.and_then(|s| r.integer(s, "replicas", ctx)),
             selector(spec.and_then(|s| s.get("selector"))),
+            expressions(spec.and_then(|s| s.get("selector"))),
         ),
     };
     let pod_labels = labels(template.and_then(|t| t.path(&["metadata", "labels"])));
     let pod_spec = template.and_then(|t| t.get("spec"));
     let pod = pod_spec.map(|p| pod(r, p, ctx)).unwrap_or_default();
-    Workload { kind, replicas, selector: sel, pod_labels, pod }
+    let service_name = match kind {
+        WorkloadKind::StatefulSet => spec.and_then(|s| s.get("serviceName")).and_then(|n| n.spanned_str()),
+        _ => None,
+    };
+    Workload { kind, replicas, selector: sel, selector_expressions, pod_labels, pod, service_name }
 }
 
 fn pod(r: &mut Reader, p: Node<'_>, ctx: &str) -> PodSpec {
@@ -258,12 +300,15 @@ fn container(r: &mut Reader, c: Node<'_>, is_init: bool, ctx: &str) -> Container
         security_context: security_context(r, c.get("securityContext"), cctx),
         volume_mounts,
         is_init,
+        node: c.id(),
         name,
     }
 }
 
 fn service(spec: Option<Node<'_>>) -> K8sService {
-    let Some(spec) = spec else { return K8sService { service_type: None, selector: None, ports: Vec::new() } };
+    let Some(spec) = spec else {
+        return K8sService { service_type: None, cluster_ip: None, selector: None, ports: Vec::new() };
+    };
     let ports = spec
         .get("ports")
         .map(|p| p.items())
@@ -277,7 +322,12 @@ fn service(spec: Option<Node<'_>>) -> K8sService {
         })
         .collect();
     let sel = spec.get("selector").map(|s| (s.span(), labels(Some(s))));
-    K8sService { service_type: spec.get("type").and_then(|t| t.spanned_str()), selector: sel, ports }
+    K8sService {
+        service_type: spec.get("type").and_then(|t| t.spanned_str()),
+        cluster_ip: spec.get("clusterIP").and_then(|t| t.spanned_str()),
+        selector: sel,
+        ports,
+    }
 }
 
 fn backend(b: Node<'_>) -> Option<IngressBackend> {

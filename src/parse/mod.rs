@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod dockerfile;
 pub mod envfile;
+pub mod gha_expr;
 pub mod gitlab;
 pub mod k8s;
 pub mod workflow;

@@ -205,6 +205,43 @@ pub fn labels(v: Option<Node<'_>>) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A canonical text of a node's value (mapping keys sorted, aliases resolved, depth-bounded):
+/// two nodes with equal canonical text are equal as data.
+pub fn canonical(v: Node<'_>) -> String {
+    let mut out = String::new();
+    canonical_into(v, &mut out, 0);
+    out
+}
+
+fn canonical_into(v: Node<'_>, out: &mut String, depth: usize) {
+    if depth > 32 {
+        out.push('…');
+        return;
+    }
+    if v.is_map() {
+        let mut entries: Vec<(String, Node<'_>)> =
+            v.entries().into_iter().map(|(k, val)| (k.as_str().unwrap_or("").to_owned(), val)).collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        out.push('{');
+        for (k, val) in entries {
+            out.push_str(&k);
+            out.push(':');
+            canonical_into(val, out, depth + 1);
+            out.push(',');
+        }
+        out.push('}');
+    } else if v.is_seq() {
+        out.push('[');
+        for item in v.items() {
+            canonical_into(item, out, depth + 1);
+            out.push(',');
+        }
+        out.push(']');
+    } else {
+        out.push_str(&format!("{:?}", v.as_str().unwrap_or("")));
+    }
+}
+
 /// Keys of a mapping with their spans.
 pub fn keys(v: Node<'_>) -> Vec<Spanned<String>> {
     v.entries().into_iter().filter_map(|(k, _)| k.spanned_str()).collect()

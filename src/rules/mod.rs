@@ -12,8 +12,10 @@ pub mod ci;
 pub mod compose;
 pub mod dockerfile;
 pub mod env;
+pub mod helm;
 pub mod k8s;
 pub mod repo;
+pub mod yaml;
 
 use crate::finding::{Confidence, Location, Related, Severity};
 use crate::index::Project;
@@ -326,9 +328,11 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
     dockerfile::register(&mut rules);
     compose::register(&mut rules);
     k8s::register(&mut rules);
+    helm::register(&mut rules);
     ci::register(&mut rules);
     env::register(&mut rules);
     repo::register(&mut rules);
+    yaml::register(&mut rules);
     rules.sort_by_key(|r| r.id());
     rules
 }

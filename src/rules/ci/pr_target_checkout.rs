@@ -48,7 +48,8 @@ fn gate(job: &Job, step_if: Option<&str>) -> Option<String> {
         if c.contains("labels") {
             return Some("a label check".to_owned());
         }
-        if c.contains("author_association") {
+        // The pull request's author (not `github.actor`, which whoever pushed last controls).
+        if c.contains("author_association") || c.contains("pull_request.user.login") {
             return Some("an author check".to_owned());
         }
     }

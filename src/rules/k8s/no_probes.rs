@@ -13,7 +13,7 @@ impl Rule for NoProbes {
     }
 
     fn k8s_container(&self, cx: &mut Cx, obj: &K8sObject, wl: &Workload, c: &Container) -> Checked {
-        if c.is_init || !wl.kind.is_long_running() {
+        if c.is_init || !wl.kind.is_long_running() || obj.patch {
             return NA;
         }
         if let Some(p) = c.readiness.as_ref().or(c.liveness.as_ref()) {

@@ -22,7 +22,8 @@ impl Rule for NoResources {
     }
 
     fn k8s_container(&self, cx: &mut Cx, obj: &K8sObject, _wl: &Workload, c: &Container) -> Checked {
-        if c.is_init {
+        // A Kustomize patch leaves out what the base defines.
+        if c.is_init || obj.patch {
             return NA;
         }
         // A LimitRange of the same namespace gives containers default requests and limits.

@@ -14,6 +14,9 @@ impl Rule for PrivilegeEscalation {
 
     fn k8s_container(&self, cx: &mut Cx, obj: &K8sObject, _wl: &Workload, c: &Container) -> Checked {
         let sc = &c.security_context;
+        if obj.patch && sc.allow_privilege_escalation.is_none() {
+            return NA;
+        }
         // A privileged container can always escalate; K8S004 reports it.
         if sc.privileged.as_ref().is_some_and(|p| p.value) {
             return NA;

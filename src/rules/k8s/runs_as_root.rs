@@ -6,7 +6,7 @@ use crate::model::dockerfile::Args;
 use crate::model::k8s::{Container, K8sObject, Workload};
 use crate::model::ArtifactData;
 use crate::rules::meta::RuleId;
-use crate::rules::{Checked, Cx, Rule, CHECKED};
+use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
 pub struct RunsAsRoot;
 
@@ -69,6 +69,10 @@ impl Rule for RunsAsRoot {
             cx.report(n.span, format!("{} sets `runAsNonRoot: false` and no non-zero `runAsUser`: it runs as whatever user the image says, usually root", who(obj, c)))
                 .help(help);
             return CHECKED;
+        }
+        // A Kustomize patch that does not mention the user leaves the base's setting alone.
+        if obj.patch {
+            return NA;
         }
         match image_user(cx, c) {
             Some(u) => {
