@@ -28,6 +28,9 @@ struct RuleToml {
     status: String,
     #[serde(default = "default_effort")]
     effort: String,
+    /// `readiness` (default) or `validity` (configuration that cannot load or run).
+    #[serde(default = "default_kind")]
+    kind: String,
     summary: String,
     rationale: String,
     remediation: String,
@@ -45,6 +48,9 @@ struct RuleToml {
 
 fn default_status() -> String {
     "stable".into()
+}
+fn default_kind() -> String {
+    "readiness".into()
 }
 fn default_effort() -> String {
     "hours".into()
@@ -64,6 +70,7 @@ const SEVERITIES: &[(&str, &str)] =
     &[("blocker", "Blocker"), ("high", "High"), ("medium", "Medium"), ("low", "Low"), ("info", "Info")];
 const STATUSES: &[(&str, &str)] =
     &[("stable", "Stable"), ("preview", "Preview"), ("deprecated", "Deprecated"), ("removed", "Removed")];
+const KINDS: &[(&str, &str)] = &[("readiness", "Readiness"), ("validity", "Validity")];
 const EFFORTS: &[(&str, &str)] = &[("minutes", "Minutes"), ("hours", "Hours"), ("days", "Days")];
 
 fn lookup(table: &[(&str, &'static str)], v: &str) -> Option<&'static str> {
@@ -130,6 +137,9 @@ fn main() {
         if lookup(STATUSES, &rule.status).is_none() {
             fail(format!("{rel}: unknown status `{}`", rule.status));
         }
+        if lookup(KINDS, &rule.kind).is_none() {
+            fail(format!("{rel}: unknown kind `{}` (readiness, validity)", rule.kind));
+        }
         if lookup(EFFORTS, &rule.effort).is_none() {
             fail(format!("{rel}: unknown effort `{}` (minutes, hours, days)", rule.effort));
         }
@@ -174,6 +184,7 @@ fn main() {
         let sev = lookup(SEVERITIES, &r.severity).unwrap_or("Info");
         let status = lookup(STATUSES, &r.status).unwrap_or("Stable");
         let effort = lookup(EFFORTS, &r.effort).unwrap_or("Hours");
+        let kind = lookup(KINDS, &r.kind).unwrap_or("Readiness");
         let _ = writeln!(out, "static META_{code}: RuleMeta = RuleMeta {{");
         let _ = writeln!(out, "    id: RuleId::{code},");
         let _ = writeln!(out, "    code: {code:?},");
@@ -182,6 +193,7 @@ fn main() {
         let _ = writeln!(out, "    severity: Severity::{sev},");
         let _ = writeln!(out, "    status: RuleStatus::{status},");
         let _ = writeln!(out, "    effort: Effort::{effort},");
+        let _ = writeln!(out, "    kind: RuleKind::{kind},");
         let _ = writeln!(out, "    summary: {:?},", r.summary.trim());
         let _ = writeln!(out, "    rationale: {:?},", r.rationale.trim());
         let _ = writeln!(out, "    remediation: {:?},", r.remediation.trim());

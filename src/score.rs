@@ -7,11 +7,13 @@ use serde::Serialize;
 use crate::config::Settings;
 use crate::engine::RuleStats;
 use crate::finding::{Category, Finding, Severity};
-use crate::rules::meta::{RuleId, RuleStatus};
+use crate::rules::meta::{RuleId, RuleKind, RuleStatus};
 use crate::rules::Evidence;
 
 /// Scale applied to a category that has an active blocker: its score lands in 0–4.0.
 pub const BLOCKER_CAP: f64 = 4.0;
+/// How much a fully failing blocker-weight validity rule takes off its category (multiplicative).
+pub const VALIDITY_PENALTY: f64 = 0.5;
 /// Overall score cap while any blocker is active.
 pub const OVERALL_BLOCKER_CAP: f64 = 4.0;
 
@@ -32,6 +34,11 @@ with w the rule's severity weight: blocker 10, high 7.5, medium 5, low 2.5 (Open
 weights). Info and preview rules are shown but do not score. A category where no rule applied is
 n/a (score null, with a reason): never 10, never 0, and left out of the overall. An absence that
 matters (\"no runbooks\") is a failed repository-level check, not n/a.
+
+Validity rules (does the configuration load and run at all: YAML that parses, keys the tool knows,
+references that resolve) never earn credit — passing them is the minimum — but each failing one
+multiplies its category by 1 - 0.5 x (w / 10) x (1 - p); a category with only validity checks is
+n/a.
 
 Blocker cap: a category with an active blocker is scaled into 0-4.0 (score x 0.4), so it reads as
 failing while every other fix still moves it.
@@ -263,6 +270,8 @@ pub fn score(
     for cat in Category::ALL {
         let mut checks = Vec::new();
         let (mut wsum, mut wp) = (0.0, 0.0);
+        // Product of the validity rules' penalties (1.0 when all pass).
+        let (mut validity, mut validity_failing, mut validity_total) = (1.0_f64, 0u32, 0u32);
         let (mut passed, mut total) = (0u32, 0u32);
         for rule in evaluated.iter().filter(|r| r.meta().category == cat) {
             let Some(st) = stats.get(rule) else { continue };
@@ -284,9 +293,18 @@ pub fn score(
             } else {
                 CheckOutcome::Fail
             };
-            if scored {
+            if scored && meta.kind == RuleKind::Validity {
+                // Configuration that loads earns no credit; configuration that does not takes it away.
+                validity *= 1.0 - VALIDITY_PENALTY * (weight / 10.0) * (1.0 - pass_ratio);
+                validity_total += 1;
+                if k > 0 {
+                    validity_failing += 1;
+                }
+            } else if scored {
                 wsum += weight;
                 wp += weight * pass_ratio;
+            }
+            if scored {
                 total += 1;
                 if k == 0 {
                     passed += 1;
@@ -306,7 +324,7 @@ pub fn score(
         }
         let nb = blockers.get(&cat).copied().unwrap_or(0);
         let (score, raw, na) = if wsum > 0.0 {
-            let raw = 10.0 * wp / wsum;
+            let raw = 10.0 * wp / wsum * validity;
             let s = if nb > 0 { raw * BLOCKER_CAP / 10.0 } else { raw };
             (Some(round1(s)), Some(round1(raw)), None)
         } else {
@@ -315,7 +333,18 @@ pub fn score(
         let explanation = match score {
             None => format!("n/a: {}", na_reason(cat)),
             Some(_) => {
-                let mut e = format!("{passed} of {total} checks passed");
+                let readiness_total = total - validity_total;
+                let readiness_passed = passed - (validity_total - validity_failing);
+                let mut e = format!("{readiness_passed} of {readiness_total} readiness checks passed");
+                if validity_total > 0 {
+                    e.push_str(&format!(
+                        "; {} of {validity_total} validity checks passed",
+                        validity_total - validity_failing
+                    ));
+                    if validity_failing > 0 {
+                        e.push_str(&format!(" (failures scale the score by {validity:.2})"));
+                    }
+                }
                 if nb > 0 {
                     e.push_str(&format!(
                         "; {nb} blocker{} cap{} this category at {BLOCKER_CAP:.1}",
@@ -375,4 +404,101 @@ pub fn score(
         }
     }
     Scorecard { categories, overall, verdict, counts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Confidence;
+    use crate::model::Environment;
+
+    fn finding(rule: RuleId, severity: Severity, target: u32) -> Finding {
+        Finding {
+            rule,
+            severity,
+            confidence: Confidence::High,
+            environment: Environment::Default,
+            message: String::new(),
+            location: None,
+            related: Vec::new(),
+            help: None,
+            snippet: None,
+            fingerprint: format!("{rule}-{target}"),
+            suppressed: None,
+            target,
+        }
+    }
+
+    fn stats(targets: &[(RuleId, u32)]) -> HashMap<RuleId, RuleStats> {
+        targets.iter().map(|(r, n)| (*r, RuleStats { targets: *n, failed_targets: 0, evidence: Vec::new() })).collect()
+    }
+
+    fn cat(card: &Scorecard, c: Category) -> Option<f64> {
+        card.categories.iter().find(|x| x.category == c).and_then(|x| x.score)
+    }
+
+    fn run(rules: &[(RuleId, u32)], findings: &[Finding]) -> Scorecard {
+        let evaluated: Vec<RuleId> = rules.iter().map(|r| r.0).collect();
+        score(&evaluated, &stats(rules), findings, true, &Settings::new(".".into()))
+    }
+
+    #[test]
+    fn nothing_applicable_is_na_never_ten_or_zero() {
+        let card = run(&[(RuleId::DC001, 3)], &[]);
+        assert_eq!(cat(&card, Category::Observability), Some(10.0));
+        assert_eq!(cat(&card, Category::Backup), None);
+        let b = card.categories.iter().find(|c| c.category == Category::Backup);
+        assert!(b.is_some_and(|b| b.na_reason.is_some() && b.status == Status::NotApplicable));
+    }
+
+    #[test]
+    fn a_blocker_caps_its_category_and_the_overall() {
+        // DC006 (security, blocker weight) fails once among many passing security rules.
+        let rules = [(RuleId::DC006, 50), (RuleId::DC004, 50), (RuleId::DC005, 50), (RuleId::DC008, 50)];
+        let card = run(&rules, &[finding(RuleId::DC006, Severity::Blocker, 7)]);
+        let s = cat(&card, Category::Security).unwrap_or(99.0);
+        assert!(s <= BLOCKER_CAP, "{s}");
+        assert!(card.overall.unwrap_or(99.0) <= OVERALL_BLOCKER_CAP);
+        assert_eq!(card.verdict, Verdict::DoNotDeploy);
+    }
+
+    #[test]
+    fn fixing_any_finding_raises_the_category_score() {
+        let rules = [(RuleId::DC002, 4), (RuleId::DC003, 4), (RuleId::DC001, 4)];
+        // DC002 (scalability, medium): two findings on one target, one on another.
+        let all = vec![
+            finding(RuleId::DC002, Severity::Medium, 0),
+            finding(RuleId::DC002, Severity::Medium, 0),
+            finding(RuleId::DC002, Severity::Medium, 1),
+        ];
+        let mut prev = cat(&run(&rules, &all), Category::Scalability).unwrap_or(99.0);
+        for n in (0..all.len()).rev() {
+            let now = cat(&run(&rules, all.get(..n).unwrap_or(&[])), Category::Scalability).unwrap_or(0.0);
+            assert!(now > prev, "fixing a finding must raise the score: {prev} -> {now}");
+            prev = now;
+        }
+    }
+
+    #[test]
+    fn passing_validity_checks_earn_no_credit_and_failing_ones_cost() {
+        // CI005 (cicd readiness) fails; CI008/CI011 (validity) pass on many targets.
+        let base = [(RuleId::CI005, 1)];
+        let with_validity = [(RuleId::CI005, 1), (RuleId::CI008, 40), (RuleId::CI011, 40)];
+        let f = [finding(RuleId::CI005, Severity::Medium, 0)];
+        assert_eq!(cat(&run(&base, &f), Category::Cicd), cat(&run(&with_validity, &f), Category::Cicd));
+        let clean = cat(&run(&with_validity, &[]), Category::Cicd).unwrap_or(0.0);
+        let broken =
+            cat(&run(&with_validity, &[finding(RuleId::CI011, Severity::High, 3)]), Category::Cicd).unwrap_or(99.0);
+        assert!(broken < clean, "{broken} < {clean}");
+        // Only validity checks applied: n/a, not 10.
+        assert_eq!(cat(&run(&[(RuleId::CI008, 5)], &[]), Category::Cicd), None);
+    }
+
+    #[test]
+    fn suppressed_findings_do_not_count() {
+        let rules = [(RuleId::DC002, 2)];
+        let mut f = finding(RuleId::DC002, Severity::Medium, 0);
+        f.suppressed = Some(crate::finding::Suppression { kind: "inline", reason: "x".into() });
+        assert_eq!(cat(&run(&rules, &[f]), Category::Scalability), Some(10.0));
+    }
 }

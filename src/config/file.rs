@@ -434,7 +434,7 @@ monitoring = "platform Prometheus"
 
     #[test]
     fn renamed_codes_resolve_with_a_note() {
-        use crate::rules::meta::{Effort, RuleMeta, RuleStatus};
+        use crate::rules::meta::{Effort, RuleKind, RuleMeta, RuleStatus};
         static META: RuleMeta = RuleMeta {
             id: RuleId::DC001,
             code: "DC001",
@@ -443,6 +443,7 @@ monitoring = "platform Prometheus"
             severity: Severity::Medium,
             status: RuleStatus::Stable,
             effort: Effort::Minutes,
+            kind: RuleKind::Readiness,
             summary: "",
             rationale: "",
             remediation: "",

@@ -14,6 +14,15 @@ pub enum RuleStatus {
     Removed,
 }
 
+/// What a rule judges: a readiness property, or whether configuration can load and run at all.
+/// Validity rules never earn credit in scores; their failures take it away (see `score.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RuleKind {
+    Readiness,
+    Validity,
+}
+
 /// Rough size of the fix, for the "estimated effort to ready" of a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -50,6 +59,7 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub status: RuleStatus,
     pub effort: Effort,
+    pub kind: RuleKind,
     pub summary: &'static str,
     pub rationale: &'static str,
     pub remediation: &'static str,
