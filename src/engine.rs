@@ -196,7 +196,7 @@ pub fn run(project: &Project, rules: &[Box<dyn Rule>], settings: &Settings) -> E
                 if call.evidence.is_empty() {
                     if let Some((loc, label)) = call.target {
                         if st.evidence.len() < MAX_EVIDENCE {
-                            st.evidence.push(Evidence { location: Some(loc), text: label });
+                            st.evidence.push(Evidence { location: Some(loc), text: label, generated: true });
                         }
                     }
                 }

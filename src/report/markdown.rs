@@ -15,6 +15,7 @@ use super::text::{self, plural};
 use super::Report;
 use crate::finding::{Category, Finding, Location, Severity};
 use crate::model::Environment;
+use crate::rules::meta::RuleKind;
 use crate::rules::meta::{Effort, RuleId};
 use crate::score::{CategoryScore, CheckOutcome, Status, Verdict};
 
@@ -430,15 +431,47 @@ fn blockers(out: &mut String, r: &Report) {
 
 fn strengths(c: &CategoryScore) -> Vec<String> {
     let mut items = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut validity_passed = 0usize;
     for k in &c.checks {
+        let m = k.rule.meta();
+        if k.outcome != CheckOutcome::Pass {
+            continue;
+        }
+        if m.kind == RuleKind::Validity {
+            validity_passed += 1;
+            continue;
+        }
+        // What the rule found, as it said it; engine-generated target labels become one summary line.
+        let mut generated = Vec::new();
         for e in &k.evidence {
+            if e.generated {
+                generated.push(e);
+                continue;
+            }
             let at = e.location.as_ref().map(|l| format!(" ({})", code(&place(l), false))).unwrap_or_default();
-            items.push(format!("- ✅ {}{at}", msg(&e.text, false)));
+            let line = format!("- ✅ {}{at}", msg(&e.text, false));
+            if seen.insert(line.clone()) {
+                items.push(line);
+            }
         }
-        if k.outcome == CheckOutcome::Pass && k.evidence.is_empty() {
-            let m = k.rule.meta();
-            items.push(format!("- ✅ `{}` {}: no finding on {}", m.code, m.name, plural(k.targets as usize, "target")));
+        if k.evidence.iter().all(|e| e.generated) {
+            let examples: Vec<String> = generated.iter().take(2).map(|e| msg(&e.text, false)).collect();
+            let eg = if examples.is_empty() { String::new() } else { format!(" (e.g. {})", examples.join(", ")) };
+            items.push(format!(
+                "- ✅ `{}` {}: nothing found on {}{eg}",
+                m.code,
+                m.name,
+                plural(k.targets as usize, "target")
+            ));
         }
+    }
+    if validity_passed > 0 {
+        items.push(format!(
+            "- ✅ {} validity check{} pass (files load, keys and references resolve)",
+            validity_passed,
+            if validity_passed == 1 { "" } else { "s" }
+        ));
     }
     items
 }

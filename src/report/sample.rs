@@ -171,7 +171,11 @@ pub(crate) fn sample_report() -> Report {
     let mut findings = vec![no_runbooks, medium, suppressed, low, blocker, info, high_k8s];
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 
-    let ev = |path: &str, line: u32, text: &str| Evidence { location: loc(path, line, 1, 2), text: text.to_owned() };
+    let ev = |path: &str, line: u32, text: &str| Evidence {
+        location: loc(path, line, 1, 2),
+        text: text.to_owned(),
+        generated: false,
+    };
     let categories = vec![
         CategoryScore {
             na_reason: Some("no env files, env templates or service environment blocks were found".to_owned()),
