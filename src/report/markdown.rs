@@ -435,11 +435,8 @@ fn strengths(c: &CategoryScore) -> Vec<String> {
     let mut validity_passed = 0usize;
     for k in &c.checks {
         let m = k.rule.meta();
-        if k.outcome != CheckOutcome::Pass {
-            continue;
-        }
         if m.kind == RuleKind::Validity {
-            validity_passed += 1;
+            validity_passed += usize::from(k.outcome == CheckOutcome::Pass);
             continue;
         }
         // What the rule found, as it said it; engine-generated target labels become one summary line.
@@ -455,7 +452,7 @@ fn strengths(c: &CategoryScore) -> Vec<String> {
                 items.push(line);
             }
         }
-        if k.evidence.iter().all(|e| e.generated) {
+        if k.outcome == CheckOutcome::Pass && k.evidence.iter().all(|e| e.generated) {
             let examples: Vec<String> = generated.iter().take(2).map(|e| msg(&e.text, false)).collect();
             let eg = if examples.is_empty() { String::new() } else { format!(" (e.g. {})", examples.join(", ")) };
             items.push(format!(
