@@ -8,6 +8,10 @@ pub mod gitlab;
 pub mod image;
 pub mod interp;
 pub mod k8s;
+pub mod nginx;
+pub mod telemetry;
+pub mod alertmanager;
+pub mod prometheus;
 pub mod workflow;
 
 use std::fmt;
