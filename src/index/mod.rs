@@ -2,15 +2,20 @@
 //! helpers (environment classifier, secret and placeholder detectors, image linkage, reference
 //! resolver, masking). Built once, read-only, `Sync`.
 
+pub mod datastores;
+pub mod embedded;
 pub mod environment;
 pub mod files;
 pub mod images;
 pub mod mask;
+pub mod mounts;
 pub mod placeholder;
 pub mod resolve;
 pub mod secrets;
 
-use crate::config::Settings;
+use std::collections::BTreeMap;
+
+use crate::config::{Capability, Settings};
 use crate::model::compose::ComposeService;
 use crate::model::k8s::K8sObject;
 use crate::model::workflow::Job;
@@ -18,8 +23,11 @@ use crate::model::{
     Artifact, ArtifactData, ArtifactKind, ComposeFile, Dockerfile, EnvFile, Environment, GitlabCi, K8sFile, Workflow,
 };
 
+pub use datastores::Datastore;
+pub use embedded::Embedded;
 pub use files::{FileMeta, FileSet};
 pub use images::ImageLinks;
+pub use mounts::Mounts;
 pub use resolve::Resolution;
 
 /// The whole repository, as the rules see it.
@@ -34,6 +42,14 @@ pub struct Project {
     pub images: ImageLinks,
     /// A git repository (index) was found: "tracked" is meaningful.
     pub has_git: bool,
+    /// Monitoring configs embedded in other files (ConfigMaps, `PrometheusRule` CRDs, Helm values), by host path.
+    pub embedded: Vec<Embedded>,
+    /// Which service loads which file (bind mounts, `COPY`, generators, includes).
+    pub mounts: Mounts,
+    /// Databases, caches and queues run or used (see [`datastores`]).
+    pub datastores: Vec<Datastore>,
+    /// Capabilities the configuration's `[provided]` section declares (capability → how).
+    pub provided: BTreeMap<Capability, String>,
 }
 
 impl Project {
@@ -46,13 +62,43 @@ impl Project {
         settings: &Settings,
     ) -> Project {
         artifacts.sort_by(|a, b| a.source.path.cmp(&b.source.path));
-        let mut project = Project { root_name, files, artifacts, images: ImageLinks::default(), has_git };
+        let mut project = Project {
+            root_name,
+            files,
+            artifacts,
+            images: ImageLinks::default(),
+            has_git,
+            embedded: Vec::new(),
+            mounts: Mounts::default(),
+            datastores: Vec::new(),
+            provided: settings.provided.clone(),
+        };
         let envs = environment::classify_all(&project, settings);
         for (a, e) in project.artifacts.iter_mut().zip(envs) {
             a.env = e;
         }
         project.images = ImageLinks::build(&project);
+        project.embedded = project.audited().flat_map(embedded::extract).collect();
+        project.mounts = Mounts::build(&project);
+        Mounts::add_indirect(&mut project);
+        project.datastores = datastores::build(&project);
         project
+    }
+
+    /// Monitoring configs embedded in the file at `path`.
+    pub fn embedded_in<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Embedded> + 'a {
+        self.embedded.iter().filter(move |e| e.path == path)
+    }
+
+    /// Databases, caches, queues and object stores (compose, Kubernetes, operators, Helm values,
+    /// managed services).
+    pub fn datastores(&self) -> &[Datastore] {
+        &self.datastores
+    }
+
+    /// How the platform provides a capability (`[provided]` in the configuration), if declared.
+    pub fn provided(&self, c: Capability) -> Option<&str> {
+        self.provided.get(&c).map(String::as_str)
     }
 
     pub fn artifact(&self, path: &str) -> Option<&Artifact> {

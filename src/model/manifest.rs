@@ -150,7 +150,9 @@ pub fn sdk_of(name: &str) -> Option<Sdk> {
         _ if pre("github.com/getsentry/sentry-go") || pre("io.sentry:") || pre("sentry-") => SENTRY,
         _ if pre("@opentelemetry/") || pre("opentelemetry") || pre("go.opentelemetry.io/") => OTEL,
         _ if pre("io.opentelemetry") || pre("@vercel/otel") || pre("tracing-opentelemetry") => OTEL,
-        _ if matches!(n, "dd-trace" | "ddtrace" | "hot-shots" | "datadog" | "datadog-metrics" | "dd-trace-api") => DATADOG,
+        _ if matches!(n, "dd-trace" | "ddtrace" | "hot-shots" | "datadog" | "datadog-metrics" | "dd-trace-api") => {
+            DATADOG
+        }
         _ if pre("gopkg.in/datadog/") || pre("github.com/datadog/") || pre("com.datadoghq:") => DATADOG,
         _ if n == "newrelic" || pre("github.com/newrelic/") || pre("com.newrelic") || pre("@newrelic/") => NEWRELIC,
         _ if matches!(n, "elastic-apm-node" | "elastic-apm") || pre("go.elastic.co/apm") || pre("co.elastic.apm") => {
@@ -179,7 +181,10 @@ pub fn sdk_of(name: &str) -> Option<Sdk> {
         }
         _ if pre("io.micrometer:micrometer-registry") => MICROMETER,
         _ if pre("@bugsnag/")
-            || matches!(n, "bugsnag" | "rollbar" | "honeybadger" | "@honeybadger-io/js" | "@airbrake/node" | "airbrake")
+            || matches!(
+                n,
+                "bugsnag" | "rollbar" | "honeybadger" | "@honeybadger-io/js" | "@airbrake/node" | "airbrake"
+            )
             || pre("@appsignal/")
             || n == "appsignal" =>
         {

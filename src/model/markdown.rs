@@ -28,7 +28,10 @@ pub struct CodeBlock {
 impl CodeBlock {
     /// A shell-ish block (`sh`, `bash`, `shell`, `console`, no language).
     pub fn is_shell(&self) -> bool {
-        matches!(self.lang.as_str(), "" | "sh" | "bash" | "shell" | "console" | "zsh" | "shell-session" | "powershell" | "ps1")
+        matches!(
+            self.lang.as_str(),
+            "" | "sh" | "bash" | "shell" | "console" | "zsh" | "shell-session" | "powershell" | "ps1"
+        )
     }
 
     /// Non-empty, non-comment lines (with `$ ` prompts removed): the commands a reader runs.
@@ -154,8 +157,12 @@ impl MarkdownDoc {
     pub fn steps_in(&self, lines: Option<(u32, u32)>) -> usize {
         let inside = |l: u32| lines.is_none_or(|(a, b)| l >= a && l <= b);
         let numbered = self.list_items.iter().filter(|i| i.number.is_some() && inside(i.span.start.line)).count();
-        let commands: usize =
-            self.code_blocks.iter().filter(|c| c.is_shell() && inside(c.span.start.line)).map(|c| c.commands().len()).sum();
+        let commands: usize = self
+            .code_blocks
+            .iter()
+            .filter(|c| c.is_shell() && inside(c.span.start.line))
+            .map(|c| c.commands().len())
+            .sum();
         numbered + commands
     }
 

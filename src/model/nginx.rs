@@ -300,8 +300,15 @@ pub struct NginxConfig {
 
 /// Directives whose values nginx inherits from the enclosing level *as a whole*: a level that
 /// writes any of them does not inherit the parent's (the `add_header` trap).
-pub const ARRAY_DIRECTIVES: &[&str] =
-    &["add_header", "limit_req", "limit_conn", "proxy_set_header", "error_page", "ssl_certificate", "ssl_certificate_key"];
+pub const ARRAY_DIRECTIVES: &[&str] = &[
+    "add_header",
+    "limit_req",
+    "limit_conn",
+    "proxy_set_header",
+    "error_page",
+    "ssl_certificate",
+    "ssl_certificate_key",
+];
 
 impl NginxConfig {
     pub fn get(&self, id: DirectiveId) -> Option<&Directive> {

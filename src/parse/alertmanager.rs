@@ -17,7 +17,8 @@ pub fn looks_like_config(node: Node<'_>) -> bool {
 /// Parse a matcher string (`severity="critical"`, `team=~"db|ops"`, `env!=dev`).
 pub fn parse_matcher(text: &str, span: Span) -> Option<Matcher> {
     let t = text.trim();
-    let (i, op) = ["=~", "!~", "!=", "="].iter().filter_map(|op| t.find(op).map(|i| (i, *op))).min_by_key(|(i, _)| *i)?;
+    let (i, op) =
+        ["=~", "!~", "!=", "="].iter().filter_map(|op| t.find(op).map(|i| (i, *op))).min_by_key(|(i, _)| *i)?;
     let label = t.get(..i)?.trim().trim_matches('"').to_owned();
     let value = t.get(i + op.len()..)?.trim().trim_matches('"').to_owned();
     (!label.is_empty()).then(|| Matcher { span, label, op: op.to_owned(), value })
@@ -141,7 +142,10 @@ pub fn config(root: Node<'_>, r: &mut Reader) -> AlertmanagerConfig {
                 let mut fields = Vec::new();
                 scalar_fields(entry, "", &mut fields, 0);
                 let destination = DESTINATION_KEYS.iter().find_map(|dk| {
-                    fields.iter().find(|(f, _)| f.value == *dk || f.value == format!("{dk}_file")).map(|(_, v)| v.clone())
+                    fields
+                        .iter()
+                        .find(|(f, _)| f.value == *dk || f.value == format!("{dk}_file"))
+                        .map(|(_, v)| v.clone())
                 });
                 receiver.integrations.push(Integration {
                     kind: kind.clone(),
@@ -248,7 +252,8 @@ inhibit_rules:
         assert_eq!(crit, vec!["pager", "slack-critical"]);
         let ops: Vec<&str> = route.receivers_for(&[("team", "ops")]).into_iter().map(|r| r.value.as_str()).collect();
         assert_eq!(ops, vec!["ops"]);
-        let other: Vec<&str> = route.receivers_for(&[("severity", "info")]).into_iter().map(|r| r.value.as_str()).collect();
+        let other: Vec<&str> =
+            route.receivers_for(&[("severity", "info")]).into_iter().map(|r| r.value.as_str()).collect();
         assert_eq!(other, vec!["default"]);
         assert_eq!(c.receivers.len(), 4);
         assert!(c.receiver("default").is_some_and(|r| r.integrations.is_empty()));

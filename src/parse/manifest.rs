@@ -195,7 +195,11 @@ fn toml_like(src: &SourceFile, m: &mut DependencyManifest) {
                 .and_then(|re| re.captures(line.get(k.end()..).unwrap_or("")))
                 .and_then(|c| c.get(1).or_else(|| c.get(2)))
                 .map(|v| v.as_str().to_owned());
-            m.dependencies.push(Dependency { name: spanned(src, off + k.start(), k.as_str()), version, dev: table_dev });
+            m.dependencies.push(Dependency {
+                name: spanned(src, off + k.start(), k.as_str()),
+                version,
+                dev: table_dev,
+            });
         }
     }
 }
@@ -325,7 +329,10 @@ mod tests {
         assert_eq!(s.name.span, sp(5, 5, 5, 17));
         assert_eq!(s.command.span, sp(5, 19, 5, 44));
         assert_eq!(s.command.value, "node scripts/migrate.js");
-        assert_eq!(names(&m), vec![("@sentry/node", false), ("pino", false), ("jest", true), ("@opentelemetry/api", true)]);
+        assert_eq!(
+            names(&m),
+            vec![("@sentry/node", false), ("pino", false), ("jest", true), ("@opentelemetry/api", true)]
+        );
         let sdks: Vec<&str> = m.sdks().iter().map(|s| s.sdk.name).collect();
         assert_eq!(sdks, vec!["Sentry", "structured logging"]);
         assert_eq!(m.dependencies[0].name.span, sp(7, 20, 7, 34));
@@ -346,13 +353,16 @@ mod tests {
         );
         let (m, _) = parse(ManifestKind::Pyproject, &src);
         assert_eq!(m.name.as_ref().map(|n| n.value.as_str()), Some("svc"));
-        assert_eq!(names(&m), vec![
-            ("fastapi", false),
-            ("opentelemetry-sdk", false),
-            ("pytest", true),
-            ("ddtrace", false),
-            ("ruff", true)
-        ]);
+        assert_eq!(
+            names(&m),
+            vec![
+                ("fastapi", false),
+                ("opentelemetry-sdk", false),
+                ("pytest", true),
+                ("ddtrace", false),
+                ("ruff", true)
+            ]
+        );
         assert_eq!(m.dependencies[1].name.span, sp(5, 4, 5, 21));
     }
 

@@ -44,9 +44,11 @@ pub fn parse(src: &SourceFile) -> MarkdownDoc {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or("").to_ascii_lowercase()
-                    }
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_lowercase(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, range.start, String::new()));
@@ -98,7 +100,8 @@ pub fn parse(src: &SourceFile) -> MarkdownDoc {
             Event::End(TagEnd::Item) => {
                 if let Some(it) = items.pop() {
                     // The item's own line(s): up to the end of its first line of text.
-                    let first_line_end = src.text.get(it.start..).and_then(|s| s.find('\n')).map_or(range.end, |i| it.start + i);
+                    let first_line_end =
+                        src.text.get(it.start..).and_then(|s| s.find('\n')).map_or(range.end, |i| it.start + i);
                     let end = first_line_end.min(range.end.max(it.start));
                     doc.list_items.push(ListItem {
                         text: it.text.trim().to_owned(),
@@ -249,7 +252,9 @@ static CLASS_RULES: LazyLock<Vec<ClassRule>> = LazyLock::new(|| {
         ClassRule {
             class: DocClass::DisasterRecovery,
             path: r(r"(?i)(disaster|(^|[/_\-])dr([_\-.]|$)|business-continuity)"),
-            heading: r(r"(?i)\b(disaster recovery|disaster-recovery|dr (plan|procedure|drill)s?|failover|business continuity)\b"),
+            heading: r(
+                r"(?i)\b(disaster recovery|disaster-recovery|dr (plan|procedure|drill)s?|failover|business continuity)\b",
+            ),
         },
         ClassRule {
             class: DocClass::OnCall,
@@ -264,12 +269,16 @@ static CLASS_RULES: LazyLock<Vec<ClassRule>> = LazyLock::new(|| {
         ClassRule {
             class: DocClass::Slo,
             path: r(r"(?i)(^|[/_\-.])(slos?|slas?|slis?|service-level)([/_\-.]|$)"),
-            heading: r(r"(?i)\b(slos?|slas?|slis?|service level (objectives?|agreements?|indicators?)|error budgets?)\b"),
+            heading: r(
+                r"(?i)\b(slos?|slas?|slis?|service level (objectives?|agreements?|indicators?)|error budgets?)\b",
+            ),
         },
         ClassRule {
             class: DocClass::SecurityPolicy,
             path: r(r"(?i)((^|/)security\.md$|security-policy|vulnerability-disclosure)"),
-            heading: r(r"(?i)\b(reporting (a )?(security )?vulnerabilit(y|ies)|security policy|(responsible|coordinated|vulnerability) disclosure)\b"),
+            heading: r(
+                r"(?i)\b(reporting (a )?(security )?vulnerabilit(y|ies)|security policy|(responsible|coordinated|vulnerability) disclosure)\b",
+            ),
         },
         ClassRule {
             class: DocClass::Architecture,
@@ -278,8 +287,12 @@ static CLASS_RULES: LazyLock<Vec<ClassRule>> = LazyLock::new(|| {
         },
         ClassRule {
             class: DocClass::ReadinessClaims,
-            path: r(r"(?i)(readiness|production[_\-]ready|implementation[_\-](summary|complete)|_complete\.md$|completion[_\-]report|status[_\-]report)"),
-            heading: r(r"(?i)(files created|production[- ]ready|readiness (report|assessment|checklist)|implementation (complete|summary)|✅)"),
+            path: r(
+                r"(?i)(readiness|production[_\-]ready|implementation[_\-](summary|complete)|_complete\.md$|completion[_\-]report|status[_\-]report)",
+            ),
+            heading: r(
+                r"(?i)(files created|production[- ]ready|readiness (report|assessment|checklist)|implementation (complete|summary)|✅)",
+            ),
         },
     ]
 });
@@ -292,7 +305,11 @@ fn classify(path: &str, doc: &MarkdownDoc) -> Vec<Classification> {
             continue;
         }
         if let Some(h) = doc.headings.iter().find(|h| rule.heading.as_ref().is_some_and(|re| re.is_match(&h.text))) {
-            out.push(Classification { class: rule.class, heading: Some(h.span), reason: format!("heading `{}`", h.text) });
+            out.push(Classification {
+                class: rule.class,
+                heading: Some(h.span),
+                reason: format!("heading `{}`", h.text),
+            });
         }
     }
     out
@@ -359,13 +376,16 @@ rto: 5 minutes
         assert_eq!(d.links[0].span, sp(3, 44, 3, 69));
         let items: Vec<(Option<u64>, Option<bool>, u32, &str)> =
             d.list_items.iter().map(|i| (i.number, i.checked, i.depth, i.text.as_str())).collect();
-        assert_eq!(items, vec![
-            (Some(1), None, 0, "Stop the API: docker compose stop api"),
-            (Some(2), None, 0, "Restore:"),
-            (None, Some(true), 0, "drill done"),
-            (None, Some(false), 0, "automate"),
-            (None, None, 1, "nested note"),
-        ]);
+        assert_eq!(
+            items,
+            vec![
+                (Some(1), None, 0, "Stop the API: docker compose stop api"),
+                (Some(2), None, 0, "Restore:"),
+                (None, Some(true), 0, "drill done"),
+                (None, Some(false), 0, "automate"),
+                (None, None, 1, "nested note"),
+            ]
+        );
         assert_eq!(d.list_items[0].span, sp(7, 1, 7, 43));
         // 2 numbered items + 2 shell commands (comment skipped); the yaml block is not steps.
         assert_eq!(d.steps(), 4);
@@ -379,17 +399,26 @@ rto: 5 minutes
         let o: Vec<(ObjectiveKind, &str, Option<u64>, Span)> =
             d.objectives.iter().map(|o| (o.kind, o.value.value.as_str(), o.minutes, o.value.span)).collect();
         // The yaml block's `rto: 5 minutes` is quoted code, not a statement.
-        assert_eq!(o, vec![
-            (ObjectiveKind::Rto, "1 hour", Some(60), sp(3, 6, 3, 12)),
-            (ObjectiveKind::Rpo, "15 minutes", Some(15), sp(3, 26, 3, 36)),
-        ]);
+        assert_eq!(
+            o,
+            vec![
+                (ObjectiveKind::Rto, "1 hour", Some(60), sp(3, 6, 3, 12)),
+                (ObjectiveKind::Rpo, "15 minutes", Some(15), sp(3, 26, 3, 36)),
+            ]
+        );
         let classes: Vec<DocClass> = d.classes.iter().map(|c| c.class).collect();
         assert_eq!(classes, vec![DocClass::Runbook, DocClass::DisasterRecovery, DocClass::BackupRestore]);
         assert!(d.is(DocClass::Runbook).is_some_and(|c| c.heading.is_none()));
         assert_eq!(d.is(DocClass::BackupRestore).and_then(|c| c.heading), Some(sp(5, 1, 5, 17)));
-        let s = parse(&SourceFile::from_text("SECURITY.md", "# Security\n\n## Reporting a Vulnerability\n\nMail security@acme.io.\n"));
+        let s = parse(&SourceFile::from_text(
+            "SECURITY.md",
+            "# Security\n\n## Reporting a Vulnerability\n\nMail security@acme.io.\n",
+        ));
         assert!(s.is(DocClass::SecurityPolicy).is_some());
-        let t = parse(&SourceFile::from_text("docs/x.md", "| Objective | Target |\n|---|---|\n| RTO | 4 hours |\n| RPO | 30 min |\n"));
+        let t = parse(&SourceFile::from_text(
+            "docs/x.md",
+            "| Objective | Target |\n|---|---|\n| RTO | 4 hours |\n| RPO | 30 min |\n",
+        ));
         assert_eq!(t.objectives.iter().map(|o| o.minutes).collect::<Vec<_>>(), vec![Some(240), Some(30)]);
         let n = parse(&SourceFile::from_text("README.md", "# App\n\nSlow queries are logged.\n"));
         assert!(n.classes.is_empty());

@@ -237,9 +237,7 @@ pub fn parse(src: &SourceFile) -> NginxConfig {
         let mut words = std::mem::take(pending).into_iter();
         let (name, _, ns, ne) = words.next()?;
         let id = DirectiveId(cfg.directives.len());
-        let args = words
-            .map(|(value, quoted, s, e)| Arg { value, span: src.span(s..e), quoted })
-            .collect::<Vec<_>>();
+        let args = words.map(|(value, quoted, s, e)| Arg { value, span: src.span(s..e), quoted }).collect::<Vec<_>>();
         cfg.directives.push(Directive {
             id,
             name: Spanned::new(name, src.span(ns..ne)),
@@ -334,7 +332,8 @@ pub fn parse(src: &SourceFile) -> NginxConfig {
         }
         if let Some(sp) = start {
             let name = cfg.directives.get(f.id.0).map(|d| d.name.value.clone()).unwrap_or_default();
-            cfg.problems.push(NginxProblem { span: sp, message: format!("`{name}` block is never closed (missing `}}`)") });
+            cfg.problems
+                .push(NginxProblem { span: sp, message: format!("`{name}` block is never closed (missing `}}`)") });
         }
     }
     cfg.roots = roots;
@@ -719,7 +718,10 @@ http {
         let text = "# top comment\nserver {\n  listen ${NGINX_PORT}; # trailing\n  server_name \"${DOMAIN}\";\n  add_header Content-Security-Policy \"default-src 'self'; frame-ancestors 'none'\" always;\n  return 301 https://$host$request_uri;\n}\n";
         let c = p(text);
         assert!(c.problems.is_empty(), "{:?}", c.problems);
-        assert_eq!(c.template_vars.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(), vec!["${NGINX_PORT}", "${DOMAIN}"]);
+        assert_eq!(
+            c.template_vars.iter().map(|v| v.value.as_str()).collect::<Vec<_>>(),
+            vec!["${NGINX_PORT}", "${DOMAIN}"]
+        );
         assert_eq!(c.template_vars[0].span, sp(3, 10, 3, 23));
         let s = &c.servers[0];
         assert_eq!(s.listens[0].port, None);
@@ -750,7 +752,8 @@ http {
 
     #[test]
     fn lua_blocks_are_opaque_and_deep_nesting_is_capped() {
-        let c = p("http { server { location / { content_by_lua_block { ngx.say(\"}\") if x then end } } } }\nevents {}\n");
+        let c =
+            p("http { server { location / { content_by_lua_block { ngx.say(\"}\") if x then end } } } }\nevents {}\n");
         assert!(c.problems.is_empty(), "{:?}", c.problems);
         assert_eq!(c.named("events").count(), 1);
         let deep = "a {".repeat(200) + &"}".repeat(200);

@@ -5,8 +5,8 @@
 use super::yaml::Node;
 use super::yamlview::Reader;
 use crate::model::prometheus::{
-    AlertmanagerRef, Credential, PromGlobal, PromRule, PrometheusConfig, RemoteEndpoint, RuleFile, RuleGroup,
-    RuleKind, ScrapeConfig, Target,
+    AlertmanagerRef, Credential, PromGlobal, PromRule, PrometheusConfig, RemoteEndpoint, RuleFile, RuleGroup, RuleKind,
+    ScrapeConfig, Target,
 };
 use crate::source::Spanned;
 
@@ -321,11 +321,14 @@ remote_write:
         let mut r = Reader::default();
         let c = config(root, &mut r);
         assert!(r.issues.is_empty());
-        assert_eq!(c.global.scrape_interval.as_ref().map(|v| (v.value.as_str(), v.span)), Some(("15s", sp(2, 20, 2, 23))));
-        assert_eq!(c.rule_files.iter().map(|f| (f.value.as_str(), f.span.start)).collect::<Vec<_>>(), vec![
-            ("alerts.yml", Pos::new(5, 5)),
-            ("rules/*.yml", Pos::new(6, 5))
-        ]);
+        assert_eq!(
+            c.global.scrape_interval.as_ref().map(|v| (v.value.as_str(), v.span)),
+            Some(("15s", sp(2, 20, 2, 23)))
+        );
+        assert_eq!(
+            c.rule_files.iter().map(|f| (f.value.as_str(), f.span.start)).collect::<Vec<_>>(),
+            vec![("alerts.yml", Pos::new(5, 5)), ("rules/*.yml", Pos::new(6, 5))]
+        );
         assert!(c.has_alertmanager());
         let am = &c.alertmanagers[0].targets[0];
         assert_eq!((am.host.as_str(), am.port, am.raw.span), ("alertmanager", Some(9093), sp(10, 21, 10, 40)));
@@ -334,9 +337,10 @@ remote_write:
         let t: Vec<_> = api.static_targets.iter().map(|t| (t.host.as_str(), t.port, t.raw.span.start)).collect();
         assert_eq!(t, vec![("api", Some(4000), Pos::new(16, 13)), ("web", Some(3000), Pos::new(17, 13))]);
         let k8s = &c.scrape_configs[1];
-        assert_eq!(k8s.service_discovery.iter().map(|k| k.value.as_str()).collect::<Vec<_>>(), vec![
-            "kubernetes_sd_configs"
-        ]);
+        assert_eq!(
+            k8s.service_discovery.iter().map(|k| k.value.as_str()).collect::<Vec<_>>(),
+            vec!["kubernetes_sd_configs"]
+        );
         assert_eq!(k8s.credentials.len(), 1);
         assert!(k8s.credentials[0].from_file);
         assert_eq!(k8s.credentials[0].key.value, "basic_auth.password_file");

@@ -67,8 +67,9 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
-static HEREDOC: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#"<<(-?)\s*(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#).ok());
+static HEREDOC: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"<<(-?)\s*(?:'([A-Za-z_][A-Za-z0-9_]*)'|"([A-Za-z_][A-Za-z0-9_]*)"|\\?([A-Za-z_][A-Za-z0-9_]*))"#).ok()
+});
 static FUNC: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^\s*(?:function\s+([A-Za-z_][A-Za-z0-9_:\-]*)\s*(?:\(\s*\))?|([A-Za-z_][A-Za-z0-9_:\-]*)\s*\(\s*\))\s*\{?\s*$").ok()
 });
@@ -184,8 +185,9 @@ static UPLOAD_TARGET: LazyLock<Option<Regex>> = LazyLock::new(|| {
         .ok()
 });
 
-static RETENTION_FIND: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r#"\bfind\b.*-m(?:time|min)\s+\+?("?\$\{?([A-Za-z_][A-Za-z0-9_]*)[^\s"]*"?|[0-9]+)"#).ok());
+static RETENTION_FIND: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r#"\bfind\b.*-m(?:time|min)\s+\+?("?\$\{?([A-Za-z_][A-Za-z0-9_]*)[^\s"]*"?|[0-9]+)"#).ok()
+});
 static RETENTION_KEEP: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"\b(?:restic\s+forget|borg\s+prune|rclone\s+delete\b.*--min-age|tail\s+-n\s+\+[0-9]+.*\bxargs\b.*\brm\b|--keep-(?:daily|weekly|monthly|last|within))").ok()
 });
@@ -438,9 +440,10 @@ fn analyse(src: &SourceFile, logical: &[Logical], out: &mut ShellScript) {
             // Retention.
             if let Some(c) = RETENTION_FIND.as_ref().and_then(|re| re.captures(seg)) {
                 if seg.contains("-delete") || seg.contains("rm ") || seg.contains("-exec") || l.text.contains("rm ") {
-                    let days = c.get(1).and_then(|v| v.as_str().parse::<u32>().ok()).or_else(|| {
-                        c.get(2).and_then(|name| numbers.get(name.as_str()).copied())
-                    });
+                    let days = c
+                        .get(1)
+                        .and_then(|v| v.as_str().parse::<u32>().ok())
+                        .or_else(|| c.get(2).and_then(|name| numbers.get(name.as_str()).copied()));
                     out.retention.push(Retention { span, days });
                 }
             } else if RETENTION_KEEP.as_ref().is_some_and(|re| re.is_match(seg)) {
@@ -478,8 +481,9 @@ static DEPLOY_CMD: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 static ROLLBACK_CMD: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\b(?:kubectl\s+rollout\s+undo|helm\s+rollback|--rollback\b|rollback)\b").ok());
-static HEALTH_CMD: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\b(?:curl|wget)\b[^|;]*(?:/health|/healthz|/ready|/readyz|/live|/ping|/status)").ok());
+static HEALTH_CMD: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(?:curl|wget)\b[^|;]*(?:/health|/healthz|/ready|/readyz|/live|/ping|/status)").ok()
+});
 static MIGRATE_CMD: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"\b(?:migrate\b|migration:run|prisma\s+migrate|alembic\s+upgrade|flyway\b|liquibase\b|db:migrate|knex\s+migrate|typeorm\b[^|;]*migration|sequelize\b[^|;]*db:migrate|manage\.py\s+migrate|goose\s+up)").ok()
 });
@@ -579,7 +583,9 @@ pub fn parse_makefile(src: &SourceFile) -> Makefile {
         if t.is_empty() {
             continue;
         }
-        if let Some(rest) = t.strip_prefix("include ").or_else(|| t.strip_prefix("-include ")).or_else(|| t.strip_prefix("sinclude ")) {
+        if let Some(rest) =
+            t.strip_prefix("include ").or_else(|| t.strip_prefix("-include ")).or_else(|| t.strip_prefix("sinclude "))
+        {
             for w in rest.split_whitespace() {
                 if let Some(i) = line.find(w) {
                     mk.includes.push(Spanned::new(w.to_owned(), src.span(start + i..start + i + w.len())));
@@ -722,10 +728,13 @@ EOF
         assert_eq!(s.retention[0].span.start, Pos::new(18, 1));
         let calls: Vec<(&str, &str, Span)> =
             s.calls.iter().map(|c| (c.path.value.as_str(), c.via.as_str(), c.path.span)).collect();
-        assert_eq!(calls, vec![
-            ("./scripts/backup/verify-backup.sh", "./", sp(19, 1, 19, 34)),
-            ("scripts/notify.sh", "bash", sp(20, 6, 20, 23)),
-        ]);
+        assert_eq!(
+            calls,
+            vec![
+                ("./scripts/backup/verify-backup.sh", "./", sp(19, 1, 19, 34)),
+                ("scripts/notify.sh", "bash", sp(20, 6, 20, 23)),
+            ]
+        );
         // The comment placeholder and the empty branch it sits in.
         assert_eq!(s.placeholders.len(), 2, "{:?}", s.placeholders);
         assert_eq!(s.placeholders[0].span, sp(15, 3, 15, 48));
@@ -744,13 +753,10 @@ EOF
         let text = "#!/bin/sh\nssh deploy@host <<'EOF'\n  cd /opt/app && docker compose -f docker-compose.prod.yml up -d\n  curl -fsS https://api.acme.io/health\nEOF\nmongorestore --archive=/b/db.gz --gzip\n";
         let s = parse(&SourceFile::from_text("scripts/ops.sh", text));
         let purposes: Vec<ScriptPurpose> = s.purposes.iter().map(|(p, _)| *p).collect();
-        assert_eq!(purposes, vec![
-            ScriptPurpose::Restore,
-            ScriptPurpose::Deploy,
-            ScriptPurpose::HealthCheck
-        ]);
+        assert_eq!(purposes, vec![ScriptPurpose::Restore, ScriptPurpose::Deploy, ScriptPurpose::HealthCheck]);
         assert!(s.strict.errexit.is_none());
-        let s = parse(&SourceFile::from_text("x.sh", "if true; then echo; fi\nfor f in *; do\n  :\ndone\nelse_thing\n"));
+        let s =
+            parse(&SourceFile::from_text("x.sh", "if true; then echo; fi\nfor f in *; do\n  :\ndone\nelse_thing\n"));
         assert_eq!(s.commands.iter().map(|c| c.depth).collect::<Vec<_>>(), vec![0, 0, 1, 0, 0]);
     }
 
@@ -765,10 +771,10 @@ EOF
         let d = mk.target("deploy").unwrap_or_else(|| unreachable!());
         assert!(d.phony);
         assert_eq!(d.name.span, sp(7, 1, 7, 7));
-        assert_eq!(d.prerequisites.iter().map(|p| (p.value.as_str(), p.span.start)).collect::<Vec<_>>(), vec![
-            ("build", Pos::new(7, 9)),
-            ("test", Pos::new(7, 15))
-        ]);
+        assert_eq!(
+            d.prerequisites.iter().map(|p| (p.value.as_str(), p.span.start)).collect::<Vec<_>>(),
+            vec![("build", Pos::new(7, 9)), ("test", Pos::new(7, 15))]
+        );
         assert_eq!(d.recipe.len(), 2);
         assert_eq!(d.recipe[1].span, sp(9, 2, 9, 30));
         assert_eq!(d.recipe[0].value, "echo deploying");

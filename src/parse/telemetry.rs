@@ -200,7 +200,9 @@ mod tests {
         assert_eq!(ds.url.as_ref().map(|u| u.span), Some(Span::new(Pos::new(5, 10), Pos::new(5, 32))));
         assert!(ds.is_default);
         assert_eq!(ds.secrets[0].1.span.start, Pos::new(8, 17));
-        let s = yaml::parse("apiVersion: 1\nproviders:\n  - name: default\n    options:\n      path: /var/lib/grafana/dashboards\n");
+        let s = yaml::parse(
+            "apiVersion: 1\nproviders:\n  - name: default\n    options:\n      path: /var/lib/grafana/dashboards\n",
+        );
         let g = grafana_yaml(&s, &mut r);
         assert_eq!(g.kind, GrafanaFileKind::Dashboards);
         assert_eq!(g.providers[0].path.as_ref().map(|p| p.span.start), Some(Pos::new(5, 13)));
