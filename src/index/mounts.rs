@@ -215,7 +215,8 @@ pub fn resolve_nginx_include(project: &Project, from: &str, include: &str) -> In
     let glob = inc.contains(['*', '?', '[']);
     let stock = NGINX_STOCK.iter().any(|s| inc == *s || inc.strip_prefix("/etc/nginx/") == Some(*s));
     // Through the mounts of the containers that load `from`.
-    for u in project.mounts.uses(from) {
+    let uses = project.mounts.uses(from);
+    for u in uses {
         let container = if inc.starts_with('/') { inc.to_owned() } else { format!("{NGINX_PREFIX}/{inc}") };
         if glob {
             let dir = parent_dir(&container);
@@ -245,29 +246,35 @@ pub fn resolve_nginx_include(project: &Project, from: &str, include: &str) -> In
             };
         }
     }
+    if !uses.is_empty() || stock || inc.starts_with('/') {
+        // Loaded, but no mount puts anything there: the image provides it (or nginx fails, which
+        // the repository cannot show).
+        return IncludeTarget::Unknown;
+    }
+    // Not loaded by anything visible: assume the repository mirrors `/etc/nginx` around the file
+    // (`nginx/nginx.conf`, `nginx/conf.d/app.conf` → prefix `nginx/`).
+    let dir = parent_dir(from);
+    let prefix = if matches!(file_name(dir), "conf.d" | "sites-enabled" | "sites-available" | "http.d") {
+        parent_dir(dir)
+    } else {
+        dir
+    };
     if glob {
-        if inc.starts_with('/') {
-            return IncludeTarget::Unknown;
-        }
-        let base = parent_dir(from);
-        let Some(norm) = normalize(base, inc) else { return IncludeTarget::Unknown };
-        let dir = parent_dir(&norm).to_owned();
-        if !project.files.contains_dir(&dir) {
+        let Some(norm) = normalize(prefix, inc) else { return IncludeTarget::Unknown };
+        let gdir = parent_dir(&norm).to_owned();
+        if !project.files.contains_dir(&gdir) {
             return IncludeTarget::Unknown;
         }
         let pat = file_name(&norm);
         let hits: Vec<String> = project
             .files
-            .under(&dir)
-            .filter(|p| parent_dir(p) == dir && glob_match(pat, file_name(p)))
+            .under(&gdir)
+            .filter(|p| parent_dir(p) == gdir && glob_match(pat, file_name(p)))
             .map(str::to_owned)
             .collect();
         return if hits.is_empty() { IncludeTarget::EmptyGlob(inc.to_owned()) } else { IncludeTarget::Files(hits) };
     }
-    if stock || inc.starts_with('/') {
-        return IncludeTarget::Unknown;
-    }
-    match project.resolve(from, None, inc) {
+    match project.resolve(from, Some(prefix), inc) {
         Resolution::File(p) => IncludeTarget::Files(vec![p]),
         Resolution::Missing(p) | Resolution::CaseMismatch { wanted: p, .. } => {
             IncludeTarget::Missing { looked_for: p, mapped: false }

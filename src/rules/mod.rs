@@ -13,6 +13,8 @@ pub mod compose;
 pub mod dockerfile;
 pub mod env;
 pub mod k8s;
+pub mod monitoring;
+pub mod nginx;
 pub mod repo;
 
 use crate::finding::{Confidence, Location, Related, Severity};
@@ -378,6 +380,8 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
     ci::register(&mut rules);
     env::register(&mut rules);
     repo::register(&mut rules);
+    nginx::register(&mut rules);
+    monitoring::register(&mut rules);
     rules.sort_by_key(|r| r.id());
     rules
 }
