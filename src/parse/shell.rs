@@ -410,7 +410,7 @@ fn analyse(src: &SourceFile, logical: &[Logical], out: &mut ShellScript) {
                 continue;
             }
             for tp in TOOLS.iter() {
-                for m in tp.re.find_iter(seg) {
+                if let Some(m) = tp.re.find(seg) {
                     let at = so + m.start();
                     let target = if tp.tool.role() == crate::model::shell::ToolRole::Offsite {
                         let rest = seg.get(m.end()..).unwrap_or("");
@@ -434,7 +434,6 @@ fn analyse(src: &SourceFile, logical: &[Logical], out: &mut ShellScript) {
                         command: ci,
                         target,
                     });
-                    break;
                 }
             }
             // Retention.

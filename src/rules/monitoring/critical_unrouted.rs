@@ -1,0 +1,109 @@
+//! MON007: critical alerts reach no working receiver (no Alertmanager, Prometheus not pointed at
+//! one, or the routing tree ends at an empty/placeholder receiver).
+
+use super::alertmanager_placeholder::placeholder_in;
+use super::no_metrics::provided;
+use super::{alertmanager_configs, prometheus_configs, rule_sources};
+use crate::config::Capability;
+use crate::finding::Location;
+use crate::index::Project;
+use crate::model::alertmanager::{AlertmanagerConfig, Receiver};
+use crate::rules::meta::RuleId;
+use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
+use crate::source::Span;
+
+pub struct CriticalUnrouted;
+
+const CRITICAL: &[&str] = &["critical", "page", "p1", "emergency", "high"];
+
+/// A receiver that can deliver: at least one integration whose destination is not a placeholder.
+fn working(r: &Receiver) -> bool {
+    r.integrations.iter().any(|i| {
+        let dest_ok = i.destination.as_ref().is_none_or(|d| placeholder_in(&d.value).is_none());
+        let creds_ok = i.credentials.iter().all(|c| c.from_file || placeholder_in(&c.value.value).is_none());
+        dest_ok && creds_ok && (i.destination.is_some() || !i.credentials.is_empty())
+    })
+}
+
+fn judge(cx: &mut Cx, path: &str, at: Span, cfg: &AlertmanagerConfig, label: &str, severity: &str) -> bool {
+    let Some(route) = &cfg.route else {
+        cx.report_at(path, at, format!("{label} has no `route`: alerts are not delivered"));
+        return false;
+    };
+    let targets = route.receivers_for(&[("severity", severity)]);
+    if targets.is_empty() {
+        cx.report_at(
+            path,
+            route.span,
+            format!("{label}: no route delivers `severity={severity}` alerts to a receiver"),
+        );
+        return false;
+    }
+    let mut ok = false;
+    for t in &targets {
+        match cfg.receiver(&t.value) {
+            Some(r) if working(r) => {
+                ok = true;
+                cx.evidence(
+                    Some(Location::new(path, t.span)),
+                    format!(
+                        "`severity={severity}` alerts go to receiver `{}` ({})",
+                        r.name.value,
+                        r.integrations.iter().map(|i| i.kind.label().to_owned()).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+            }
+            _ => {}
+        }
+    }
+    if !ok {
+        let names = targets.iter().map(|t| format!("`{}`", t.value)).collect::<Vec<_>>().join(", ");
+        let at = targets.first().map_or(route.span, |t| t.span);
+        cx.report_at(path, at, format!("{label} routes `severity={severity}` alerts to {names}, which has no working integration (empty receiver or placeholder destination)"));
+    }
+    ok
+}
+
+impl Rule for CriticalUnrouted {
+    fn id(&self) -> RuleId {
+        RuleId::MON007
+    }
+
+    fn project(&self, cx: &mut Cx, project: &Project) -> Checked {
+        if provided(cx, project, Capability::Alerting) {
+            return CHECKED;
+        }
+        let sources: Vec<_> =
+            rule_sources(project).into_iter().filter(|s| s.loaded && s.rules.alerts().next().is_some()).collect();
+        let Some(first) = sources.first() else { return NA };
+        // The most severe severity label the alerts use.
+        let severities: Vec<String> =
+            sources.iter().flat_map(|s| s.rules.alerts().filter_map(|r| r.severity())).collect();
+        let severity = CRITICAL.iter().find(|c| severities.iter().any(|s| s == *c)).map_or("critical", |c| *c);
+        let ams = alertmanager_configs(project);
+        if ams.is_empty() {
+            let operator = project.k8s_objects().any(|(_, o)| {
+                o.api_version.value.starts_with("monitoring.coreos.com")
+                    && matches!(o.kind.value.as_str(), "Alertmanager" | "AlertmanagerConfig")
+            });
+            if !operator {
+                cx.report_at(first.path, first.span, format!("alert rules are loaded ({}) but no Alertmanager config is loaded anywhere: `severity={severity}` alerts notify nobody", first.label));
+            }
+            return CHECKED;
+        }
+        // Prometheus must send alerts somewhere.
+        for (path, span, cfg, label) in prometheus_configs(project) {
+            if !cfg.has_alertmanager() {
+                cx.report_at(
+                    path,
+                    cfg.alerting.unwrap_or(span),
+                    format!("{label} sends alerts to no Alertmanager (`alerting.alertmanagers` is missing or empty)"),
+                );
+            }
+        }
+        for (path, span, cfg, label) in ams {
+            judge(cx, path, span, cfg, &label, severity);
+        }
+        CHECKED
+    }
+}

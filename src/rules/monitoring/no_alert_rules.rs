@@ -1,0 +1,80 @@
+//! MON002: metrics are collected but no alert rules are loaded.
+
+use super::no_metrics::provided;
+use super::{prometheus_configs, rule_sources, survey};
+use crate::config::Capability;
+use crate::finding::{Location, Severity};
+use crate::index::Project;
+use crate::model::telemetry::GrafanaFileKind;
+use crate::model::ArtifactData;
+use crate::rules::meta::RuleId;
+use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
+use crate::source::Span;
+
+pub struct NoAlertRules;
+
+impl Rule for NoAlertRules {
+    fn id(&self) -> RuleId {
+        RuleId::MON002
+    }
+
+    fn project(&self, cx: &mut Cx, project: &Project) -> Checked {
+        if !project.is_deployable() {
+            return NA;
+        }
+        if provided(cx, project, Capability::Alerting) {
+            return CHECKED;
+        }
+        let s = survey(project);
+        if s.metrics.is_empty() {
+            return NA; // no metrics at all: MON001's finding
+        }
+        let sources = rule_sources(project);
+        let mut found = false;
+        for src in sources.iter().filter(|s| s.loaded) {
+            let n = src.rules.alerts().count();
+            if n > 0 {
+                found = true;
+                cx.evidence(Some(Location::new(src.path, src.span)), format!("{n} alert rule(s) in {}", src.label));
+            }
+        }
+        for a in project.audited() {
+            if let ArtifactData::Grafana(g) = &a.data {
+                if g.view.kind == GrafanaFileKind::Alerting && !g.view.alert_rules.is_empty() {
+                    found = true;
+                    cx.evidence(
+                        Some(Location::new(a.path(), Span::file_start())),
+                        format!("{} Grafana-provisioned alert rule(s) in `{}`", g.view.alert_rules.len(), a.path()),
+                    );
+                }
+            }
+        }
+        if found {
+            return CHECKED;
+        }
+        if let Some(src) = sources.iter().find(|s| !s.loaded && s.rules.alerts().next().is_some()) {
+            cx.report_at(src.path, src.span, format!("alert rules in `{}` are not loaded: no loaded Prometheus config lists the file in `rule_files` and no service mounts it", src.path))
+                .severity(Severity::Medium);
+            return CHECKED;
+        }
+        let configs = prometheus_configs(project);
+        match configs.first() {
+            Some((path, span, cfg, _)) => {
+                let at = cfg.rule_files.first().map_or(*span, |r| r.span);
+                let detail = if cfg.rule_files.is_empty() {
+                    "it has no `rule_files`".to_owned()
+                } else {
+                    format!(
+                        "its `rule_files` ({}) load no alert rule",
+                        cfg.rule_files.iter().map(|r| format!("`{}`", r.value)).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                cx.report_at(path, at, format!("Prometheus collects metrics but defines no alert rules: {detail}"));
+            }
+            None => {
+                cx.report_repo("metrics are collected but no alert rules are defined anywhere (no rule files, `PrometheusRule` objects or Grafana alert rules)");
+            }
+        }
+        CHECKED
+    }
+}
