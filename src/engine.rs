@@ -189,6 +189,7 @@ fn run_artifact<'p>(col: &mut Collector<'p>, rule: &dyn Rule, a: &'p Artifact) {
             EmbeddedData::Prometheus(p) => col.call(rule, Some(a), t, |r, cx| r.prometheus(cx, p)),
             EmbeddedData::Rules(rf) => col.call(rule, Some(a), t, |r, cx| r.alert_rules(cx, rf)),
             EmbeddedData::Alertmanager(am) => col.call(rule, Some(a), t, |r, cx| r.alertmanager(cx, am)),
+            EmbeddedData::Collector(c) => col.call(rule, Some(a), t, |r, cx| r.collector(cx, c)),
         }
     }
 }

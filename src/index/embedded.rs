@@ -5,13 +5,18 @@
 //! as standalone files; spans point into the host file (a block scalar is re-parsed in place, its
 //! lines at their original positions).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::model::alertmanager::AlertmanagerConfig;
-use crate::model::prometheus::{PrometheusConfig, RuleFile};
+use crate::model::prometheus::{PromRule, PrometheusConfig, RuleFile, RuleGroup, RuleKind};
+use crate::model::telemetry::{CollectorConfig, CollectorKind};
 use crate::model::{Artifact, ArtifactData, ArtifactKind};
 use crate::parse::yaml::{self, Node, ScalarStyle, YamlStream};
 use crate::parse::yamlview::Reader;
-use crate::parse::{alertmanager, prometheus};
-use crate::source::{SourceFile, Span};
+use crate::parse::{alertmanager, prometheus, telemetry};
+use crate::source::{Pos, SourceFile, Span, Spanned};
 
 /// Deepest key path searched in Helm values.
 const MAX_DEPTH: usize = 12;
@@ -21,6 +26,8 @@ pub enum EmbeddedData {
     Prometheus(PrometheusConfig),
     Rules(RuleFile),
     Alertmanager(AlertmanagerConfig),
+    /// An OpenTelemetry Collector config (ConfigMap data).
+    Collector(CollectorConfig),
 }
 
 /// A monitoring config found inside another file.
@@ -42,6 +49,7 @@ impl Embedded {
             EmbeddedData::Prometheus(_) => "Prometheus config",
             EmbeddedData::Rules(_) => "alert rules",
             EmbeddedData::Alertmanager(_) => "Alertmanager config",
+            EmbeddedData::Collector(_) => "OpenTelemetry Collector config",
         };
         format!("{what} in {} of `{}`", self.within, self.path)
     }
@@ -82,6 +90,88 @@ fn classify_node(node: Node<'_>) -> Option<EmbeddedData> {
     } else {
         None
     }
+}
+
+/// A block scalar holding an OpenTelemetry Collector config (ConfigMap data only).
+fn collector_of(src: &SourceFile, node: Node<'_>) -> Option<EmbeddedData> {
+    let text = node.as_str()?;
+    if !(text.contains("receivers:") && text.contains("exporters:") && text.contains("pipelines:")) {
+        return None;
+    }
+    let stream = reparse_block(src, node)?;
+    let root = stream.first()?;
+    telemetry::looks_like_otel(root)
+        .then(|| EmbeddedData::Collector(telemetry::collector(CollectorKind::OtelCollector, &stream)))
+}
+
+static ALERT_LINE: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(\s*)- alert:\s*([A-Za-z0-9_:\-]+)\s*$").ok());
+
+/// Alert rules of a templated `PrometheusRule` (a Helm template is not YAML until rendered): alert
+/// names with their spans, the `expr` (one line or a block), `for:` and a literal `severity`.
+fn templated_rules(src: &SourceFile) -> Option<RuleFile> {
+    let re = ALERT_LINE.as_ref()?;
+    let lines: Vec<&str> = src.text.lines().collect();
+    let mut rules = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(c) = re.captures(line) else { continue };
+        let (Some(indent), Some(name)) = (c.get(1), c.get(2)) else { continue };
+        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let name_span = Span::new(Pos::new(n, col(line, name.start())), Pos::new(n, col(line, name.end())));
+        let body_indent = indent.as_str().len() + 2;
+        let mut expr = None;
+        let mut for_ = None;
+        let mut severity = None;
+        let mut j = i + 1;
+        while let Some(l) = lines.get(j) {
+            let lead = l.len() - l.trim_start().len();
+            let t = l.trim();
+            if !t.is_empty() && !t.starts_with("{{") && lead < body_indent {
+                break;
+            }
+            let m = u32::try_from(j + 1).unwrap_or(u32::MAX);
+            if let Some(rest) = t.strip_prefix("expr:") {
+                let rest = rest.trim();
+                let text = if rest.starts_with('|') || rest.starts_with('>') || rest.is_empty() {
+                    lines
+                        .iter()
+                        .skip(j + 1)
+                        .take_while(|x| x.len() - x.trim_start().len() > lead || x.trim().is_empty())
+                        .map(|x| x.trim())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                } else {
+                    rest.to_owned()
+                };
+                expr = Some(Spanned::new(text, src.line_span(m)));
+            } else if let Some(rest) = t.strip_prefix("for:") {
+                for_ = Some(Spanned::new(rest.trim().to_owned(), src.line_span(m)));
+            } else if let Some(rest) = t.strip_prefix("severity:") {
+                let v = rest.trim();
+                let v = if v.contains("{{") { v.rsplit('"').nth(1).unwrap_or(v) } else { v };
+                severity = Some((
+                    Spanned::new("severity".to_owned(), src.line_span(m)),
+                    Spanned::new(v.trim_matches('"').to_owned(), src.line_span(m)),
+                ));
+            }
+            j += 1;
+        }
+        rules.push(PromRule {
+            span: src.line_span(n),
+            kind: RuleKind::Alert(Spanned::new(name.as_str().to_owned(), name_span)),
+            expr,
+            for_,
+            keep_firing_for: None,
+            labels: severity.into_iter().collect(),
+            annotations: Vec::new(),
+        });
+    }
+    (!rules.is_empty())
+        .then(|| RuleFile { groups: vec![RuleGroup { span: Span::file_start(), name: None, interval: None, rules }] })
+}
+
+fn col(line: &str, byte: usize) -> u32 {
+    u32::try_from(line.get(..byte).map_or(0, |s| s.chars().count()) + 1).unwrap_or(1)
 }
 
 /// Text markers worth re-parsing a block scalar for.
@@ -157,7 +247,7 @@ pub fn extract(a: &Artifact) -> Vec<Embedded> {
                             let Some(data) = root.get(key) else { continue };
                             for (k, v) in data.entries() {
                                 let Some(file) = k.as_str() else { continue };
-                                if let Some(d) = from_scalar(src, v) {
+                                if let Some(d) = from_scalar(src, v).or_else(|| collector_of(src, v)) {
                                     push(&mut out, format!("{} `{name}` key `{file}`", o.kind.value), k.span(), d);
                                 }
                             }
@@ -167,6 +257,13 @@ pub fn extract(a: &Artifact) -> Vec<Embedded> {
                     // search the spec for nested configs (e.g. AlertmanagerConfig `spec.route`).
                     _ => {}
                 }
+            }
+        }
+        ArtifactData::Recorded
+            if a.kind == ArtifactKind::HelmTemplate && a.source.text.contains("kind: PrometheusRule") =>
+        {
+            if let Some(rules) = templated_rules(src) {
+                push(&mut out, "PrometheusRule template".to_owned(), Span::file_start(), EmbeddedData::Rules(rules));
             }
         }
         ArtifactData::Yaml(stream) if matches!(a.kind, ArtifactKind::HelmValues | ArtifactKind::Yaml) => {
@@ -219,6 +316,21 @@ mod tests {
         assert_eq!(e[2].within, "PrometheusRule `web`");
         let EmbeddedData::Rules(r) = &e[2].data else { unreachable!() };
         assert_eq!(r.alerts().next().map(|a| a.name().span.start), Some(Pos::new(29, 18)));
+    }
+
+    #[test]
+    fn templated_prometheus_rule() {
+        let text = "{{- if .Values.defaultRules.create }}\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nspec:\n  groups:\n  - name: x\n    rules:\n    - alert: TargetDown\n      expr: |-\n        100 * (count(up == 0) BY (job)) > 10\n      for: {{ dig \"TargetDown\" \"for\" \"10m\" .Values.customRules }}\n      labels:\n        severity: {{ dig \"TargetDown\" \"severity\" \"warning\" .Values.customRules }}\n    - alert: Watchdog\n      expr: vector(1)\n{{- end }}\n";
+        let a = artifact("charts/kps/templates/rules.yaml", ArtifactKind::HelmTemplate, text);
+        let e = extract(&a);
+        let EmbeddedData::Rules(r) = &e[0].data else { unreachable!() };
+        let alerts: Vec<_> = r.alerts().collect();
+        assert_eq!(alerts.len(), 2);
+        assert_eq!(alerts[0].name().span, Span::new(Pos::new(8, 14), Pos::new(8, 24)));
+        assert_eq!(alerts[0].expr.as_ref().map(|e| e.value.as_str()), Some("100 * (count(up == 0) BY (job)) > 10"));
+        assert!(alerts[0].for_.is_some());
+        assert_eq!(alerts[0].severity().as_deref(), Some("warning"));
+        assert_eq!(alerts[1].expr.as_ref().map(|e| e.value.as_str()), Some("vector(1)"));
     }
 
     #[test]

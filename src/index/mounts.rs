@@ -173,6 +173,22 @@ impl Mounts {
             .collect()
     }
 
+    /// Repository files that the container of mount `i` holds (its own mounts and the `COPY`s of
+    /// the image it is built from); directories expanded.
+    pub fn container_files<'a>(&'a self, project: &'a Project, i: usize) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        for m in self.siblings(i) {
+            if m.source_is_dir {
+                out.extend(project.files.under(&m.source));
+            } else {
+                out.push(m.source.as_str());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Map a container path to a repository path through the mounts of the container that mount
     /// `i` belongs to. Longest target wins.
     pub fn to_repo(&self, i: usize, container_path: &str) -> Option<(String, bool)> {
@@ -332,6 +348,26 @@ pub fn resolve_rule_files(project: &Project, from: &str, entry: &str) -> Vec<Str
     candidates
 }
 
+/// Expand compose `${VAR}` references in a path with the `.env` file next to the compose file
+/// (compose's default env file) or the reference's default; `None` when a variable stays unknown.
+fn expand(project: &Project, compose_path: &str, value: &str) -> Option<String> {
+    if !value.contains('$') {
+        return Some(value.to_owned());
+    }
+    let dir = parent_dir(compose_path);
+    let env_path = if dir.is_empty() { ".env".to_owned() } else { format!("{dir}/.env") };
+    let env = match project.artifact(&env_path).map(|a| &a.data) {
+        Some(ArtifactData::EnvFile(e)) => Some(e),
+        _ => None,
+    };
+    let mut out = value.to_owned();
+    for i in crate::model::interp::parse(value).into_iter().rev() {
+        let v = env.and_then(|e| e.get(&i.name)).map(|l| l.value.value.clone()).or(i.default)?;
+        out.replace_range(i.offset..i.offset + i.len, &v);
+    }
+    Some(out)
+}
+
 fn compose_mounts(project: &Project, out: &mut Vec<Mount>, builds: &mut BTreeMap<(String, String), String>) {
     for (a, c, s) in project.compose_services() {
         if let Some(Resolution::File(df)) = project.images.compose_build(a.path(), &s.name.value).map(|b| &b.dockerfile)
@@ -343,7 +379,8 @@ fn compose_mounts(project: &Project, out: &mut Vec<Mount>, builds: &mut BTreeMap
                 continue;
             }
             let Some(src) = &v.source else { continue };
-            let (source, is_dir) = match project.resolve(a.path(), None, &src.value) {
+            let Some(written) = expand(project, a.path(), &src.value) else { continue };
+            let (source, is_dir) = match project.resolve(a.path(), None, &written) {
                 Resolution::File(p) => (p, false),
                 Resolution::Dir(p) => (p, true),
                 _ => continue,

@@ -171,8 +171,14 @@ pub fn signals(name: &str, expr: &str) -> Vec<Signal> {
     {
         out.push(Signal::Availability);
     }
-    if has(&e, &["5..", "5xx", "=~\"5", "status=\"5", "code=\"5", "status_code=\"5", "error", "fail", "exception"])
-        || has(&n, &["error", "5xx", "fail"])
+    // Request errors: 5xx ratios, error/failure counters of requests (not disk or job failures).
+    let requesty = has(&e, &["http", "grpc", "request", "response", "rpc", "api_", "status", "code"]);
+    if has(&e, &["5..", "5xx", "=~\"5", "status=\"5", "code=\"5", "status_code=\"5", "exception"])
+        || (requesty && has(&e, &["error", "fail"]))
+        || has(
+            &n,
+            &["errorrate", "error_rate", "higherror", "5xx", "errorsrate", "errorratio", "errorbudget", "burnrate"],
+        )
     {
         out.push(Signal::ErrorRate);
     }

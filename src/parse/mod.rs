@@ -305,7 +305,15 @@ fn sniff_monitoring(stream: &yaml::YamlStream) -> Option<ArtifactKind> {
 /// A file named like one monitoring config whose content is another (a `prometheus/rules.yml`
 /// holding a scrape config, a `PrometheusRule` manifest named `*-rules.yaml`): trust the content.
 fn refine_monitoring(kind: ArtifactKind, stream: &yaml::YamlStream) -> ArtifactKind {
-    if !matches!(kind, ArtifactKind::Prometheus | ArtifactKind::PrometheusRules | ArtifactKind::Alertmanager) {
+    if !matches!(
+        kind,
+        ArtifactKind::Prometheus
+            | ArtifactKind::PrometheusRules
+            | ArtifactKind::Alertmanager
+            | ArtifactKind::Loki
+            | ArtifactKind::OtelCollector
+            | ArtifactKind::Grafana
+    ) {
         return kind;
     }
     let is_k8s = stream.documents.iter().any(|d| {
@@ -314,6 +322,9 @@ fn refine_monitoring(kind: ArtifactKind, stream: &yaml::YamlStream) -> ArtifactK
     });
     if is_k8s {
         return ArtifactKind::Kubernetes;
+    }
+    if matches!(kind, ArtifactKind::Loki | ArtifactKind::OtelCollector | ArtifactKind::Grafana) {
+        return kind;
     }
     sniff_monitoring(stream).unwrap_or(kind)
 }

@@ -1,7 +1,7 @@
 //! MON004: an alert without a `for:` duration.
 
 use crate::finding::Severity;
-use crate::model::prometheus::RuleFile;
+use crate::model::prometheus::{RuleFile, Signal};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
@@ -26,6 +26,13 @@ impl Rule for AlertWithoutFor {
         for r in alerts {
             let expr = r.expr.as_ref().map_or("", |e| e.value.as_str());
             if is_heartbeat(&r.name().value, expr) {
+                continue;
+            }
+            // Only paging alerts on user-facing signals must not flap; slow conditions (certificate
+            // expiry, job age) and informational alerts need no `for:`.
+            let paging = r.signals().iter().any(|s| Signal::GOLDEN.contains(s));
+            let informational = r.severity().is_some_and(|s| matches!(s.as_str(), "none" | "info"));
+            if !paging || informational {
                 continue;
             }
             let zero = r

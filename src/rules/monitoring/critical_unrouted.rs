@@ -5,9 +5,10 @@ use super::alertmanager_placeholder::placeholder_in;
 use super::no_metrics::provided;
 use super::{alertmanager_configs, prometheus_configs, rule_sources};
 use crate::config::Capability;
-use crate::finding::Location;
+use crate::finding::{Confidence, Location, Severity};
 use crate::index::Project;
 use crate::model::alertmanager::{AlertmanagerConfig, Receiver};
+use crate::model::ArtifactKind;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 use crate::source::Span;
@@ -91,9 +92,11 @@ impl Rule for CriticalUnrouted {
             }
             return CHECKED;
         }
-        // Prometheus must send alerts somewhere.
+        // Prometheus must send alerts somewhere. (In Helm values the chart's templates usually
+        // inject `alerting:`, so only standalone and ConfigMap configs are judged.)
         for (path, span, cfg, label) in prometheus_configs(project) {
-            if !cfg.has_alertmanager() {
+            let helm = project.artifact(path).is_some_and(|a| a.kind == ArtifactKind::HelmValues);
+            if !cfg.has_alertmanager() && !helm {
                 cx.report_at(
                     path,
                     cfg.alerting.unwrap_or(span),
@@ -102,7 +105,15 @@ impl Rule for CriticalUnrouted {
             }
         }
         for (path, span, cfg, label) in ams {
+            let before = cx.findings.len();
             judge(cx, path, span, cfg, &label, severity);
+            // Chart default values are a starting point that deployments override.
+            if project.artifact(path).is_some_and(|a| a.kind == ArtifactKind::HelmValues) {
+                for f in cx.findings.iter_mut().skip(before) {
+                    f.severity = Severity::Medium;
+                    f.confidence = Confidence::Medium;
+                }
+            }
         }
         CHECKED
     }

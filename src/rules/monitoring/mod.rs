@@ -61,6 +61,9 @@ impl Credit {
 #[derive(Debug, Default)]
 pub struct Survey {
     pub metrics: Vec<Credit>,
+    /// The repository runs its own metrics stack (a loaded Prometheus config or prometheus-operator
+    /// objects), as opposed to only exporting metrics (SDKs, agents, annotations) to a platform.
+    pub self_hosted: bool,
     /// Prometheus/collector configs present but loaded by no service.
     pub metrics_unused: Vec<Credit>,
     pub logs: Vec<Credit>,
@@ -209,7 +212,7 @@ pub fn alertmanager_configs(project: &Project) -> Vec<(&str, Span, &Alertmanager
 
 /// Does any document (prometheus-operator objects, Helm values) say monitoring is wired?
 fn operator_metrics(project: &Project, out: &mut Vec<Credit>) {
-    for (a, o) in project.k8s_objects() {
+    for (a, o) in project.k8s_objects().filter(|(a, _)| a.env.env.is_production_path()) {
         if o.api_version.value.starts_with("monitoring.coreos.com")
             && matches!(o.kind.value.as_str(), "ServiceMonitor" | "PodMonitor" | "Prometheus" | "PrometheusAgent")
         {
@@ -221,7 +224,7 @@ fn operator_metrics(project: &Project, out: &mut Vec<Credit>) {
             return;
         }
     }
-    for (a, k) in project.k8s_files() {
+    for (a, k) in project.k8s_files().filter(|(a, _)| a.env.env.is_production_path()) {
         for o in &k.objects {
             let Some(doc) = k.yaml.documents.get(o.doc) else { continue };
             let root = doc.root();
@@ -239,7 +242,7 @@ fn operator_metrics(project: &Project, out: &mut Vec<Credit>) {
             }
         }
     }
-    for a in project.audited().filter(|a| a.kind == ArtifactKind::HelmValues) {
+    for a in project.audited().filter(|a| a.kind == ArtifactKind::HelmValues && a.env.env.is_production_path()) {
         let ArtifactData::Yaml(y) = &a.data else { continue };
         let Some(root) = y.first() else { continue };
         for key in [
@@ -262,8 +265,27 @@ pub fn survey(project: &Project) -> Survey {
     let mut s = Survey::default();
     for (path, span, _, label) in prometheus_configs(project) {
         s.metrics.push(Credit::at(path, span, format!("Prometheus scrapes targets: {label}")));
+        s.self_hosted = true;
     }
+    let before = s.metrics.len();
     operator_metrics(project, &mut s.metrics);
+    s.self_hosted |= s.metrics.iter().skip(before).any(|c| c.text.contains("prometheus-operator"));
+    for e in &project.embedded {
+        let EmbeddedData::Collector(c) = &e.data else { continue };
+        if project.artifact(&e.path).is_some_and(|a| !a.env.env.is_production_path()) {
+            continue;
+        }
+        let label = e.label();
+        if c.handles("metrics") {
+            s.metrics.push(Credit::at(&e.path, e.span, format!("metrics pipeline of the {label}")));
+        }
+        if c.handles("logs") {
+            s.logs.push(Credit::at(&e.path, e.span, format!("logs pipeline of the {label}")));
+        }
+        if c.handles("traces") {
+            s.traces.push(Credit::at(&e.path, e.span, format!("traces pipeline of the {label}")));
+        }
+    }
     for a in project.audited() {
         match &a.data {
             ArtifactData::Prometheus(_) if a.env.env.is_production_path() && loaded(project, a).is_none() => {

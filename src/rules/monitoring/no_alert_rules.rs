@@ -57,6 +57,16 @@ impl Rule for NoAlertRules {
                 .severity(Severity::Medium);
             return CHECKED;
         }
+        if !s.self_hosted {
+            // Metrics are only exported (SDK, agent, scrape annotations): alerting may live on the
+            // platform that collects them.
+            let what = s.metrics.first().map_or_else(String::new, |c| format!(" ({})", c.text));
+            cx.report_repo(format!("metrics are exported{what} but no alert rules are defined in the repository"))
+                .severity(Severity::Medium)
+                .confidence(crate::finding::Confidence::Medium)
+                .help("if the monitoring platform alerts on these metrics, declare it with `[provided] alerting = \"…\"` in prodready.toml");
+            return CHECKED;
+        }
         let configs = prometheus_configs(project);
         match configs.first() {
             Some((path, span, cfg, _)) => {

@@ -11,7 +11,7 @@ use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 pub struct NoHealthChecks;
 
 fn find(project: &Project) -> Option<(Location, String)> {
-    for (a, _, s) in project.compose_services() {
+    for (a, _, s) in project.compose_services().filter(|(a, _, _)| a.env.env.is_production_path()) {
         if let Some(h) = s.healthcheck.as_ref().filter(|h| !h.disabled && h.test.is_some()) {
             return Some((
                 Location::new(a.path(), h.span),
@@ -19,7 +19,7 @@ fn find(project: &Project) -> Option<(Location, String)> {
             ));
         }
     }
-    for (a, o) in project.k8s_objects() {
+    for (a, o) in project.k8s_objects().filter(|(a, _)| a.env.env.is_production_path()) {
         if let Some(w) = o.workload() {
             for c in &w.pod.containers {
                 if let Some(p) = c.readiness.as_ref().or(c.liveness.as_ref()).or(c.startup.as_ref()) {
@@ -31,12 +31,12 @@ fn find(project: &Project) -> Option<(Location, String)> {
             }
         }
     }
-    for (a, df) in project.dockerfiles() {
+    for (a, df) in project.dockerfiles().filter(|(a, _)| a.env.env.is_production_path()) {
         if let Some(i) = df.instructions.iter().find(|i| matches!(i.args, Args::Healthcheck { none: false, .. })) {
             return Some((Location::new(a.path(), i.span), format!("`{}` defines a HEALTHCHECK", a.path())));
         }
     }
-    for a in project.audited() {
+    for a in project.audited().filter(|a| a.env.env.is_production_path()) {
         let text_probe = matches!(a.kind, ArtifactKind::HelmTemplate | ArtifactKind::HelmValues)
             && (a.source.text.contains("readinessProbe:") || a.source.text.contains("livenessProbe:"));
         if text_probe {

@@ -119,6 +119,7 @@ fn effective_depth(
         return Vec::new();
     }
     // A fragment: continue at the level where other configs include it.
+    let mut included = false;
     for a in project.audited() {
         let ArtifactData::Nginx(outer) = &a.data else { continue };
         if a.path() == path {
@@ -128,10 +129,34 @@ fn effective_depth(
             let hits = matches!(resolve_nginx_include(project, a.path(), &inc.path.value),
                 IncludeTarget::Files(fs) if fs.iter().any(|f| f == path));
             if hits {
+                included = true;
                 let parent = outer.get(inc.id).and_then(|d| d.parent);
                 let found = effective_depth(project, a.path(), outer, parent, name, depth + 1);
                 if !found.is_empty() {
                     return found;
+                }
+            }
+        }
+    }
+    if included {
+        return Vec::new();
+    }
+    // No visible include (placed by an entrypoint script, `envsubst` templates): the main
+    // configuration loaded into the same container includes it into `http`.
+    for u in project.mounts.uses(path) {
+        for f in project.mounts.container_files(project, u.mount) {
+            let Some(ArtifactData::Nginx(main)) = project.artifact(f).map(|a| &a.data) else { continue };
+            if f == path || !main.is_main {
+                continue;
+            }
+            if let Some(http) = main.named("http").next() {
+                let found = at_level(project, f, main, Some(http.id), name, 0);
+                if !found.is_empty() {
+                    return found;
+                }
+                let top = at_level(project, f, main, None, name, 0);
+                if !top.is_empty() {
+                    return top;
                 }
             }
         }

@@ -7,6 +7,8 @@ use regex::Regex;
 
 use super::{https_redirect, loaded_by, serves_content};
 use crate::finding::{Location, Severity};
+use crate::index::files::parent_dir;
+use crate::index::mounts::UseKind;
 use crate::index::Project;
 use crate::model::k8s::K8sBody;
 use crate::model::nginx::NginxConfig;
@@ -37,31 +39,51 @@ fn tls_proxy_image(image: &str) -> bool {
     .any(|p| l.contains(p))
 }
 
-/// Where the repository shows TLS terminated in front of nginx.
-pub fn upstream_tls(project: &Project) -> Option<(Location, String)> {
-    for (a, o) in project.k8s_objects() {
-        if let K8sBody::Ingress(i) = &o.body {
-            if i.tls {
-                return Some((
-                    Location::new(a.path(), o.anchor()),
-                    format!("TLS is terminated by {} in `{}`", o.label(), a.path()),
-                ));
+/// Two directories belong to the same deployment when one contains the other (a monorepo of
+/// independent samples must not lend one sample's TLS proxy to another).
+fn related(a: &str, b: &str) -> bool {
+    a == b || a.is_empty() || b.is_empty() || a.starts_with(&format!("{b}/")) || b.starts_with(&format!("{a}/"))
+}
+
+/// Where the repository shows TLS terminated in front of the nginx loaded from `scope` (the
+/// directory of the compose file / Dockerfile that loads it); `compose`: loaded by a compose
+/// service (a Kubernetes Ingress is not in front of it).
+pub fn upstream_tls(project: &Project, scope: &str, compose: bool) -> Option<(Location, String)> {
+    if !compose {
+        for (a, o) in project.k8s_objects() {
+            if let K8sBody::Ingress(i) = &o.body {
+                if i.tls && a.env.env.is_production_path() {
+                    return Some((
+                        Location::new(a.path(), o.anchor()),
+                        format!("TLS is terminated by {} in `{}`", o.label(), a.path()),
+                    ));
+                }
             }
         }
     }
     for (a, _, s) in project.compose_services() {
+        if !related(parent_dir(a.path()), scope) || !a.env.env.is_production_path() {
+            continue;
+        }
         if let Some(img) = s.image.as_ref().filter(|i| tls_proxy_image(&i.value)) {
-            if a.env.env.is_production_path() {
-                return Some((
-                    Location::new(a.path(), img.span),
-                    format!("TLS is terminated by service `{}` (`{}`) in `{}`", s.name.value, img.value, a.path()),
-                ));
-            }
+            return Some((
+                Location::new(a.path(), img.span),
+                format!("TLS is terminated by service `{}` (`{}`) in `{}`", s.name.value, img.value, a.path()),
+            ));
         }
     }
     let re = TLS_DOC.as_ref()?;
     for a in project.audited() {
         let ArtifactData::Markdown(doc) = &a.data else { continue };
+        let dir = parent_dir(a.path());
+        let in_scope = dir.is_empty()
+            || dir == "docs"
+            || dir.starts_with("docs/")
+            || scope == dir
+            || scope.starts_with(&format!("{dir}/"));
+        if !in_scope {
+            continue;
+        }
         for (i, line) in a.source.text.lines().enumerate() {
             let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
             if doc.in_code(n) {
@@ -78,11 +100,12 @@ pub fn upstream_tls(project: &Project) -> Option<(Location, String)> {
     None
 }
 
-/// A TLS server or an HTTPS redirect in any loaded nginx config of the project.
-fn tls_anywhere(project: &Project) -> Option<(Location, String)> {
+/// A TLS server in another loaded nginx config of the same deployment.
+fn tls_elsewhere(project: &Project, scope: &str) -> Option<(Location, String)> {
     for a in project.audited() {
         let ArtifactData::Nginx(n) = &a.data else { continue };
-        if project.mounts.production_use(a.path()).is_none() {
+        let Some((_, m)) = project.mounts.production_use(a.path()) else { continue };
+        if !related(parent_dir(&m.declared_in), scope) {
             continue;
         }
         for s in &n.servers {
@@ -104,6 +127,9 @@ impl Rule for NoTls {
 
     fn nginx(&self, cx: &mut Cx, conf: &NginxConfig) -> Checked {
         let Some((env, used_by)) = loaded_by(cx, cx.path()) else { return NA };
+        let Some((_, mount)) = cx.project.mounts.production_use(cx.path()) else { return NA };
+        let scope = parent_dir(&mount.declared_in).to_owned();
+        let compose = matches!(mount.kind, UseKind::BindMount | UseKind::ComposeConfig);
         let http: Vec<_> = conf.servers.iter().filter(|s| !s.stream).collect();
         if http.is_empty() {
             return NA;
@@ -119,7 +145,7 @@ impl Rule for NoTls {
             }
         }
         let project = cx.project;
-        if let Some((loc, text)) = tls_anywhere(project).or_else(|| upstream_tls(project)) {
+        if let Some((loc, text)) = tls_elsewhere(project, &scope).or_else(|| upstream_tls(project, &scope, compose)) {
             cx.evidence(Some(loc), text);
             return CHECKED;
         }
