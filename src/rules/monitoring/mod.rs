@@ -423,3 +423,75 @@ fn env_hint(s: &mut Survey, path: &str, key: &str, span: Span) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use crate::config::{Capability, Settings};
+    use crate::rules::meta::RuleId;
+
+    fn audit(files: &[(&str, &str)], rule: RuleId, provided: Option<(Capability, &str)>) -> (usize, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        for (p, text) in files {
+            let path = dir.path().join(p);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let mut s = Settings::new(dir.path().to_path_buf());
+        s.select = Some(BTreeSet::from([rule]));
+        s.jobs = Some(1);
+        if let Some((c, how)) = provided {
+            s.provided.insert(c, how.to_owned());
+        }
+        let report = crate::app::run(&s).unwrap_or_else(|e| panic!("{e}"));
+        let n = report.findings.iter().filter(|f| f.rule == rule).count();
+        let evidence = report
+            .scorecard
+            .categories
+            .iter()
+            .flat_map(|c| c.checks.iter())
+            .filter(|c| c.rule == rule)
+            .flat_map(|c| c.evidence.iter().map(|e| e.text.clone()))
+            .collect();
+        (n, evidence)
+    }
+
+    const COMPOSE: &str = "services:\n  api:\n    image: ghcr.io/acme/api:1.4.2\n";
+
+    #[test]
+    fn provided_declarations_pass_with_the_declaration_as_evidence() {
+        let (n, _) = audit(&[("docker-compose.yml", COMPOSE)], RuleId::MON001, None);
+        assert_eq!(n, 1);
+        let (n, ev) = audit(
+            &[("docker-compose.yml", COMPOSE)],
+            RuleId::MON001,
+            Some((Capability::Monitoring, "platform Prometheus, see docs/ops.md")),
+        );
+        assert_eq!(n, 0);
+        assert!(ev.iter().any(|e| e.contains("platform Prometheus, see docs/ops.md")), "{ev:?}");
+        let (n, _) =
+            audit(&[("docker-compose.yml", COMPOSE)], RuleId::MON009, Some((Capability::Logging, "Cloud Logging")));
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn ingress_tls_is_a_legitimate_alternative_to_nginx_tls() {
+        let nginx = "server {\n  listen 80;\n  location / { proxy_pass http://api:4000; }\n}\n";
+        let kustomization = "configMapGenerator:\n  - name: nginx\n    files: [default.conf]\n";
+        let ingress = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  tls:\n    - hosts: [shop.acme.io]\n      secretName: shop-tls\n  rules:\n    - host: shop.acme.io\n      http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend: {service: {name: nginx, port: {number: 80}}}\n";
+        let files = [("deploy/nginx/default.conf", nginx), ("deploy/nginx/kustomization.yaml", kustomization)];
+        let (n, _) = audit(&files, RuleId::NGX001, None);
+        assert_eq!(n, 1);
+        let files = [
+            ("deploy/nginx/default.conf", nginx),
+            ("deploy/nginx/kustomization.yaml", kustomization),
+            ("deploy/nginx/ingress.yaml", ingress),
+        ];
+        let (n, ev) = audit(&files, RuleId::NGX001, None);
+        assert_eq!(n, 0);
+        assert!(ev.iter().any(|e| e.contains("Ingress/web")), "{ev:?}");
+    }
+}

@@ -1,5 +1,9 @@
 //! MON002: metrics are collected but no alert rules are loaded.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::no_metrics::provided;
 use super::{prometheus_configs, rule_sources, survey};
 use crate::config::Capability;
@@ -12,6 +16,31 @@ use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 use crate::source::Span;
 
 pub struct NoAlertRules;
+
+static PAGING: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"\b(PagerDuty|Opsgenie|VictorOps|Splunk On-Call|incident\.io|Grafana OnCall|FireHydrant|Rootly)\b").ok()
+});
+
+/// A doc (prose, not quoted code) that names the paging service alerts go through.
+pub fn documented_paging(project: &Project) -> Option<(Location, String)> {
+    let re = PAGING.as_ref()?;
+    for a in project.audited().filter(|a| a.env.env.is_production_path()) {
+        let ArtifactData::Markdown(doc) = &a.data else { continue };
+        for (i, line) in a.source.text.lines().enumerate() {
+            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            if doc.in_code(n) {
+                continue;
+            }
+            if let Some(m) = re.find(line) {
+                return Some((
+                    Location::new(a.path(), a.source.line_span(n)),
+                    format!("`{}` documents alerting through {} (platform-managed alerts)", a.path(), m.as_str()),
+                ));
+            }
+        }
+    }
+    None
+}
 
 impl Rule for NoAlertRules {
     fn id(&self) -> RuleId {
@@ -59,7 +88,11 @@ impl Rule for NoAlertRules {
         }
         if !s.self_hosted {
             // Metrics are only exported (SDK, agent, scrape annotations): alerting may live on the
-            // platform that collects them.
+            // platform that collects them — credited when the docs show how people get paged.
+            if let Some((loc, text)) = documented_paging(project) {
+                cx.evidence(Some(loc), text);
+                return CHECKED;
+            }
             let what = s.metrics.first().map_or_else(String::new, |c| format!(" ({})", c.text));
             cx.report_repo(format!("metrics are exported{what} but no alert rules are defined in the repository"))
                 .severity(Severity::Medium)

@@ -21,7 +21,8 @@ impl Rule for NoErrorTracking {
         let declared = provided(cx, project, Capability::ErrorTracking) | provided(cx, project, Capability::Tracing);
         let s = survey(project);
         let found = !s.errors.is_empty() || !s.traces.is_empty();
-        for c in s.errors.into_iter().chain(s.traces).take(4) {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in s.errors.into_iter().chain(s.traces).filter(|c| seen.insert(c.text.clone())).take(4) {
             cx.evidence(c.location, c.text);
         }
         if !found && !declared {

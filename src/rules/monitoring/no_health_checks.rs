@@ -4,14 +4,15 @@
 use crate::finding::Location;
 use crate::index::Project;
 use crate::model::dockerfile::Args;
-use crate::model::ArtifactKind;
+use crate::model::{ArtifactKind, Environment};
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
 
 pub struct NoHealthChecks;
 
-fn find(project: &Project) -> Option<(Location, String)> {
-    for (a, _, s) in project.compose_services().filter(|(a, _, _)| a.env.env.is_production_path()) {
+/// A health check on an artifact whose environment `ok` accepts.
+fn find(project: &Project, ok: fn(Environment) -> bool) -> Option<(Location, String)> {
+    for (a, _, s) in project.compose_services().filter(|(a, _, _)| ok(a.env.env)) {
         if let Some(h) = s.healthcheck.as_ref().filter(|h| !h.disabled && h.test.is_some()) {
             return Some((
                 Location::new(a.path(), h.span),
@@ -19,7 +20,7 @@ fn find(project: &Project) -> Option<(Location, String)> {
             ));
         }
     }
-    for (a, o) in project.k8s_objects().filter(|(a, _)| a.env.env.is_production_path()) {
+    for (a, o) in project.k8s_objects().filter(|(a, _)| ok(a.env.env)) {
         if let Some(w) = o.workload() {
             for c in &w.pod.containers {
                 if let Some(p) = c.readiness.as_ref().or(c.liveness.as_ref()).or(c.startup.as_ref()) {
@@ -31,12 +32,12 @@ fn find(project: &Project) -> Option<(Location, String)> {
             }
         }
     }
-    for (a, df) in project.dockerfiles().filter(|(a, _)| a.env.env.is_production_path()) {
+    for (a, df) in project.dockerfiles().filter(|(a, _)| ok(a.env.env)) {
         if let Some(i) = df.instructions.iter().find(|i| matches!(i.args, Args::Healthcheck { none: false, .. })) {
             return Some((Location::new(a.path(), i.span), format!("`{}` defines a HEALTHCHECK", a.path())));
         }
     }
-    for a in project.audited().filter(|a| a.env.env.is_production_path()) {
+    for a in project.audited().filter(|a| ok(a.env.env)) {
         let text_probe = matches!(a.kind, ArtifactKind::HelmTemplate | ArtifactKind::HelmValues)
             && (a.source.text.contains("readinessProbe:") || a.source.text.contains("livenessProbe:"));
         if text_probe {
@@ -65,7 +66,8 @@ impl Rule for NoHealthChecks {
         if !project.is_deployable() {
             return NA;
         }
-        match find(project) {
+        let explicit = find(project, |e| e == Environment::Production);
+        match explicit.or_else(|| find(project, Environment::is_production_path)) {
             Some((loc, text)) => cx.evidence(Some(loc), text),
             None => {
                 cx.report_repo(

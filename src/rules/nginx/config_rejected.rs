@@ -97,6 +97,14 @@ impl Rule for ConfigRejected {
         if loaded.is_none() && conf.problems.is_empty() && cx.findings.is_empty() {
             return NA;
         }
+        if cx.findings.is_empty() {
+            let what = if conf.is_main { "main configuration" } else { "fragment" };
+            let path = cx.path().to_owned();
+            cx.evidence_here(
+                crate::source::Span::file_start(),
+                format!("nginx {what} `{path}` has balanced blocks and directives in allowed contexts"),
+            );
+        }
         CHECKED
     }
 }
