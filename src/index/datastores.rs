@@ -689,6 +689,40 @@ mod tests {
     }
 
     #[test]
+    fn compose_k8s_helm_and_managed_datastores() {
+        let p = crate::index::project_from(&[
+            (
+                "docker-compose.prod.yml",
+                "services:\n  mongodb:\n    image: mongo:7.0\n    command: [\"mongod\", \"--replSet\", \"rs0\"]\n    volumes:\n      - mongo-data:/data/db\n  redis:\n    image: redis:7.2-alpine\n  api:\n    image: ghcr.io/acme/api:1\n    environment:\n      DATABASE_URL: postgres://app:${PW}@prod.abc.eu-west-1.rds.amazonaws.com:5432/app\nvolumes:\n  mongo-data: {}\n",
+            ),
+            (
+                "k8s/db.yaml",
+                "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: pg\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: pg\n          image: postgres:16\n          volumeMounts:\n            - name: data\n              mountPath: /var/lib/postgresql/data\n  volumeClaimTemplates:\n    - metadata: {name: data}\n",
+            ),
+            ("charts/app/Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n"),
+            ("charts/app/values.yaml", "redis:\n  enabled: true\n  architecture: replication\n"),
+        ]);
+        let d: Vec<(&str, Engine, bool, bool, bool)> = p
+            .datastores()
+            .iter()
+            .map(|d| (d.name.as_str(), d.engine, d.persistence.is_some(), d.is_highly_available(), d.is_managed()))
+            .collect();
+        assert_eq!(
+            d,
+            vec![
+                ("redis", Engine::Redis, true, true, false),
+                ("mongodb", Engine::Mongodb, true, true, false),
+                ("redis", Engine::Redis, false, false, false),
+                ("DATABASE_URL", Engine::Postgres, true, true, true),
+                ("StatefulSet/pg", Engine::Postgres, true, true, false),
+            ]
+        );
+        let mongo = &p.datastores()[1];
+        assert_eq!(mongo.span.start, crate::source::Pos::new(2, 3));
+        assert_eq!(mongo.replication[0].what, "`--replSet` replica set");
+    }
+
+    #[test]
     fn managed_urls() {
         let m = managed_of("DATABASE_URL", "postgres://app:${PW}@prod.abc123.eu-west-1.rds.amazonaws.com:5432/app");
         assert_eq!(

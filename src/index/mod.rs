@@ -179,3 +179,30 @@ impl Project {
         resolve::resolve(&self.files, from_file, base_dir, path)
     }
 }
+
+/// Build a project from in-memory files (tests of index tables and rules).
+#[cfg(test)]
+pub(crate) fn project_from(files: &[(&str, &str)]) -> Project {
+    use std::sync::Arc;
+    let charts = crate::discover::classify::chart_dirs(files.iter().map(|(p, _)| *p));
+    let mut set = FileSet::default();
+    let mut artifacts = Vec::new();
+    for (path, text) in files {
+        set.insert((*path).to_owned(), FileMeta::default());
+        let Some(kind) = crate::discover::classify::classify(path, &charts) else { continue };
+        let src = crate::source::SourceFile::from_text(*path, *text);
+        let mut diags = Vec::new();
+        let (data, load_error) = crate::parse::parse_kind(kind, &src, &mut diags);
+        let mut a = Artifact {
+            kind,
+            source: Arc::new(src),
+            data,
+            env: crate::model::EnvInfo::default(),
+            tracked: false,
+            load_error,
+        };
+        a.kind = crate::parse::effective_kind(&a);
+        artifacts.push(a);
+    }
+    Project::build("test".to_owned(), set, artifacts, false, &Settings::new(std::path::PathBuf::from(".")))
+}

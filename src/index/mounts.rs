@@ -650,3 +650,39 @@ impl Mounts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mounts_expand_env_and_map_container_paths() {
+        let p = crate::index::project_from(&[
+            (".env", "NGINX_DIR=./deploy/nginx\n"),
+            (
+                "docker-compose.yml",
+                "services:\n  proxy:\n    image: nginx:1.27\n    volumes:\n      - ${NGINX_DIR}/nginx.conf:/etc/nginx/nginx.conf:ro\n      - ./deploy/nginx/snippets:/etc/nginx/snippets:ro\n",
+            ),
+            ("deploy/nginx/nginx.conf", "events {}\nhttp { include snippets/a.conf; include /etc/nginx/snippets/missing.conf; include mime.types; include /etc/nginx/conf.d/*.conf; }\n"),
+            ("deploy/nginx/snippets/a.conf", "add_header X-Frame-Options DENY;\n"),
+        ]);
+        let (u, m) = p.mounts.production_use("deploy/nginx/nginx.conf").unwrap_or_else(|| unreachable!());
+        assert_eq!(m.consumer, "proxy");
+        assert_eq!(u.container_path.as_deref(), Some("/etc/nginx/nginx.conf"));
+        assert_eq!(
+            p.mounts.to_repo(u.mount, "/etc/nginx/snippets/x.conf"),
+            Some(("deploy/nginx/snippets/x.conf".to_owned(), true))
+        );
+        let r = |inc: &str| resolve_nginx_include(&p, "deploy/nginx/nginx.conf", inc);
+        assert_eq!(r("snippets/a.conf"), IncludeTarget::Files(vec!["deploy/nginx/snippets/a.conf".to_owned()]));
+        assert_eq!(
+            r("/etc/nginx/snippets/missing.conf"),
+            IncludeTarget::Missing { looked_for: "deploy/nginx/snippets/missing.conf".to_owned(), mapped: true }
+        );
+        assert_eq!(r("mime.types"), IncludeTarget::Unknown);
+        assert_eq!(r("/etc/nginx/conf.d/*.conf"), IncludeTarget::Unknown);
+        // The included snippet is loaded through the main config.
+        let via = p.mounts.uses("deploy/nginx/snippets/a.conf");
+        assert!(via.iter().any(|u| u.via.is_none()));
+    }
+}
