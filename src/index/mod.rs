@@ -79,15 +79,17 @@ impl Project {
         }
         project.images = ImageLinks::build(&project);
         project.embedded = project.audited().flat_map(embedded::extract).collect();
+        project.embedded.sort_by(|a, b| a.path.cmp(&b.path));
         project.mounts = Mounts::build(&project);
         Mounts::add_indirect(&mut project);
         project.datastores = datastores::build(&project);
         project
     }
 
-    /// Monitoring configs embedded in the file at `path`.
+    /// Monitoring configs embedded in the file at `path` (`embedded` is sorted by path).
     pub fn embedded_in<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Embedded> + 'a {
-        self.embedded.iter().filter(move |e| e.path == path)
+        let start = self.embedded.partition_point(|e| e.path.as_str() < path);
+        self.embedded.get(start..).unwrap_or(&[]).iter().take_while(move |e| e.path == path)
     }
 
     /// Databases, caches, queues and object stores (compose, Kubernetes, operators, Helm values,

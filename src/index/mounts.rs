@@ -363,7 +363,11 @@ fn expand(project: &Project, compose_path: &str, value: &str) -> Option<String> 
     let mut out = value.to_owned();
     for i in crate::model::interp::parse(value).into_iter().rev() {
         let v = env.and_then(|e| e.get(&i.name)).map(|l| l.value.value.clone()).or(i.default)?;
-        out.replace_range(i.offset..i.offset + i.len, &v);
+        let (a, b) = (i.offset, i.offset + i.len);
+        if b > out.len() || !out.is_char_boundary(a) || !out.is_char_boundary(b) {
+            return None;
+        }
+        out.replace_range(a..b, &v);
     }
     Some(out)
 }

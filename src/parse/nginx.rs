@@ -761,6 +761,42 @@ http {
         assert!(c.problems.iter().any(|p| p.message.contains("nested deeper")));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+        /// Hostile input never panics any of the line/token parsers of this issue.
+        #[test]
+        fn text_parsers_never_panic(text in "(?s).{0,400}") {
+            let src = SourceFile::from_text("x/nginx.conf", text.clone());
+            let _ = parse(&src);
+            let _ = crate::parse::shell::parse(&src);
+            let _ = crate::parse::shell::parse_makefile(&src);
+            let _ = crate::parse::markdown::parse(&src);
+            let _ = crate::parse::json::parse(&src);
+            let _ = crate::parse::telemetry::grafana_ini(&src);
+            for k in [
+                crate::model::manifest::ManifestKind::PackageJson,
+                crate::model::manifest::ManifestKind::Requirements,
+                crate::model::manifest::ManifestKind::Pyproject,
+                crate::model::manifest::ManifestKind::GoMod,
+                crate::model::manifest::ManifestKind::Pom,
+                crate::model::manifest::ManifestKind::Gradle,
+            ] {
+                let _ = crate::parse::manifest::parse(k, &src);
+            }
+        }
+
+        #[test]
+        fn nginx_structured_noise_never_panics(parts in proptest::collection::vec("[a-z_]{1,6}|\\{|\\}|;|\"[^\"]{0,5}\"?|'|#[^\n]{0,5}\n|\\$\\{[A-Z]{0,3}\\}?| |\n", 0..80)) {
+            let text: String = parts.concat();
+            let c = parse(&SourceFile::from_text("nginx.conf", text));
+            for d in c.iter() {
+                let _ = c.context(d.id);
+                let _ = c.headers_at(Some(d.id));
+                let _ = c.effective_one(Some(d.id), "server_tokens");
+            }
+        }
+    }
+
     #[test]
     fn listen_forms_and_upstream_defaults() {
         let c = p("server { listen 127.0.0.1; listen unix:/run/n.sock; listen 8443 quic reuseport; listen 80 default_server; ssl on; }\nupstream u { server 10.0.0.1; server unix:/tmp/s; hash $request_uri consistent; keepalive 32; }\n");
