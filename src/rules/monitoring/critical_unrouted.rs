@@ -7,7 +7,7 @@ use super::{alertmanager_configs, prometheus_configs, rule_sources};
 use crate::config::Capability;
 use crate::finding::{Confidence, Location, Severity};
 use crate::index::Project;
-use crate::model::alertmanager::{AlertmanagerConfig, Receiver};
+use crate::model::alertmanager::{AlertmanagerConfig, Integration, IntegrationKind, Receiver};
 use crate::model::ArtifactKind;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
@@ -17,13 +17,62 @@ pub struct CriticalUnrouted;
 
 const CRITICAL: &[&str] = &["critical", "page", "p1", "emergency", "high"];
 
-/// A receiver that can deliver: at least one integration whose destination is not a placeholder.
-fn working(r: &Receiver) -> bool {
-    r.integrations.iter().any(|i| {
-        let dest_ok = i.destination.as_ref().is_none_or(|d| placeholder_in(&d.value).is_none());
-        let creds_ok = i.credentials.iter().all(|c| c.from_file || placeholder_in(&c.value.value).is_none());
-        dest_ok && creds_ok && (i.destination.is_some() || !i.credentials.is_empty())
-    })
+/// The value of a field of an integration (`x` or `x_file`), else of the global fallback.
+fn field<'a>(
+    cfg: &'a AlertmanagerConfig,
+    i: &'a Integration,
+    key: &str,
+    global: Option<&str>,
+) -> Option<(&'a str, bool)> {
+    let own = |k: &str| i.fields.iter().find(|(f, _)| f.value == k).map(|(_, v)| v.value.as_str());
+    if let Some(v) = own(key) {
+        return Some((v, false));
+    }
+    if let Some(v) = own(&format!("{key}_file")) {
+        return Some((v, true));
+    }
+    let g = global?;
+    if let Some(v) = cfg.global(g) {
+        return Some((v.value.as_str(), false));
+    }
+    cfg.global(&format!("{g}_file")).map(|v| (v.value.as_str(), true))
+}
+
+/// Set, and not a stand-in (a `*_file` path counts as set).
+fn real(v: Option<(&str, bool)>) -> bool {
+    v.is_some_and(|(v, file)| file || placeholder_in(v).is_none())
+}
+
+/// An integration that can deliver: its endpoint and credentials (own or from `global:`) are
+/// set and not placeholders.
+fn integration_works(cfg: &AlertmanagerConfig, i: &Integration) -> bool {
+    let creds_ok = i.credentials.iter().all(|c| c.from_file || placeholder_in(&c.value.value).is_none());
+    if !creds_ok {
+        return false;
+    }
+    match i.kind {
+        IntegrationKind::Slack => real(field(cfg, i, "api_url", Some("slack_api_url"))),
+        IntegrationKind::Email => {
+            let pw = field(cfg, i, "auth_password", Some("smtp_auth_password"));
+            real(field(cfg, i, "to", None))
+                && real(field(cfg, i, "smarthost", Some("smtp_smarthost")))
+                && pw.is_none_or(|p| real(Some(p)))
+        }
+        IntegrationKind::Pagerduty => {
+            real(field(cfg, i, "routing_key", None)) || real(field(cfg, i, "service_key", None))
+        }
+        IntegrationKind::Opsgenie => real(field(cfg, i, "api_key", Some("opsgenie_api_key"))),
+        IntegrationKind::Webhook | IntegrationKind::Msteams | IntegrationKind::Discord => {
+            real(field(cfg, i, "url", None)) || real(field(cfg, i, "webhook_url", None))
+        }
+        IntegrationKind::Telegram => real(field(cfg, i, "bot_token", Some("telegram_bot_token"))),
+        _ => i.destination.as_ref().is_some_and(|d| placeholder_in(&d.value).is_none()),
+    }
+}
+
+/// A receiver that can deliver through at least one integration.
+fn working(cfg: &AlertmanagerConfig, r: &Receiver) -> bool {
+    r.integrations.iter().any(|i| integration_works(cfg, i))
 }
 
 fn judge(cx: &mut Cx, path: &str, at: Span, cfg: &AlertmanagerConfig, label: &str, severity: &str) -> bool {
@@ -43,7 +92,7 @@ fn judge(cx: &mut Cx, path: &str, at: Span, cfg: &AlertmanagerConfig, label: &st
     let mut ok = false;
     for t in &targets {
         match cfg.receiver(&t.value) {
-            Some(r) if working(r) => {
+            Some(r) if working(cfg, r) => {
                 ok = true;
                 cx.evidence(
                     Some(Location::new(path, t.span)),
@@ -60,7 +109,7 @@ fn judge(cx: &mut Cx, path: &str, at: Span, cfg: &AlertmanagerConfig, label: &st
     if !ok {
         let names = targets.iter().map(|t| format!("`{}`", t.value)).collect::<Vec<_>>().join(", ");
         let at = targets.first().map_or(route.span, |t| t.span);
-        cx.report_at(path, at, format!("{label} routes `severity={severity}` alerts to {names}, which has no working integration (empty receiver or placeholder destination)"));
+        cx.report_at(path, at, format!("{label} routes `severity={severity}` alerts to {names}, which has no working integration (no integration, or a missing or placeholder webhook, key or mail server)"));
     }
     ok
 }

@@ -32,6 +32,28 @@ fn judge(cx: &mut Cx, span: Span, what: &str, value: &str) -> bool {
     if v.starts_with("$__env{") || v.starts_with("$__file{") || v.starts_with("$__vault{") {
         return false;
     }
+    // `${GF_PASSWORD:-admin}`: the default is what runs when the variable is unset.
+    if let [i] = crate::model::interp::parse(v).as_slice() {
+        if i.offset == 0 && i.len == v.len() {
+            let Some(d) = i.default.as_deref().filter(|d| !d.is_empty()) else { return false };
+            if matches!(classify_value(d), ValueClass::Weak | ValueClass::Placeholder)
+                || matches!(d.to_ascii_lowercase().as_str(), "admin" | "grafana" | "prom-operator")
+            {
+                cx.report(
+                    span,
+                    format!(
+                        "{what} falls back to a default Grafana admin password ({}) when `{}` is unset",
+                        mask(d),
+                        i.name
+                    ),
+                )
+                .by_env(Severity::High, Severity::Medium)
+                .secret(span);
+                return true;
+            }
+            return false;
+        }
+    }
     match classify_value(v) {
         ValueClass::Reference | ValueClass::Empty => false,
         ValueClass::Weak | ValueClass::Placeholder => {
