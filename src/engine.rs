@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::file::RuleRef;
 use crate::config::Settings;
 use crate::finding::{Diagnostic, DiagnosticKind, Finding, Location, Snippet, Suppression};
+use crate::index::embedded::EmbeddedData;
 use crate::index::{mask, Project};
 use crate::model::{Artifact, ArtifactData, ArtifactKind};
 use crate::rules::meta::{RuleId, RuleStatus};
@@ -147,8 +148,49 @@ fn run_artifact<'p>(col: &mut Collector<'p>, rule: &dyn Rule, a: &'p Artifact) {
             }
         }
         ArtifactData::EnvFile(e) => col.call(rule, Some(a), file_target, |r, cx| r.env_file(cx, e)),
+        ArtifactData::Nginx(n) => {
+            col.call(rule, Some(a), file_target, |r, cx| r.nginx(cx, n));
+            for s in &n.servers {
+                let t = Some((loc(a, s.keyword), format!("nginx {} in `{}`", s.label(), a.path())));
+                col.call(rule, Some(a), t, |r, cx| r.nginx_server(cx, n, s));
+            }
+        }
+        ArtifactData::Prometheus(p) => {
+            col.call(rule, Some(a), file_target.clone(), |r, cx| r.yaml(cx, &p.yaml));
+            col.call(rule, Some(a), file_target, |r, cx| r.prometheus(cx, &p.view));
+        }
+        ArtifactData::PrometheusRules(p) => {
+            col.call(rule, Some(a), file_target.clone(), |r, cx| r.yaml(cx, &p.yaml));
+            col.call(rule, Some(a), file_target, |r, cx| r.alert_rules(cx, &p.view));
+        }
+        ArtifactData::Alertmanager(p) => {
+            col.call(rule, Some(a), file_target.clone(), |r, cx| r.yaml(cx, &p.yaml));
+            col.call(rule, Some(a), file_target, |r, cx| r.alertmanager(cx, &p.view));
+        }
+        ArtifactData::Grafana(p) => {
+            col.call(rule, Some(a), file_target.clone(), |r, cx| r.yaml(cx, &p.yaml));
+            col.call(rule, Some(a), file_target, |r, cx| r.grafana(cx, &p.view));
+        }
+        ArtifactData::Collector(p) => {
+            col.call(rule, Some(a), file_target.clone(), |r, cx| r.yaml(cx, &p.yaml));
+            col.call(rule, Some(a), file_target, |r, cx| r.collector(cx, &p.view));
+        }
+        ArtifactData::Manifest(m) => col.call(rule, Some(a), file_target, |r, cx| r.manifest(cx, m)),
+        ArtifactData::ShellScript(s) => col.call(rule, Some(a), file_target, |r, cx| r.shell_script(cx, s)),
+        ArtifactData::Makefile(m) => col.call(rule, Some(a), file_target, |r, cx| r.makefile(cx, m)),
+        ArtifactData::Markdown(d) => col.call(rule, Some(a), file_target, |r, cx| r.markdown(cx, d)),
         ArtifactData::Yaml(y) => col.call(rule, Some(a), file_target, |r, cx| r.yaml(cx, y)),
         ArtifactData::Recorded | ArtifactData::Unloadable => {}
+    }
+    // Monitoring configs embedded in this file (ConfigMaps, PrometheusRule CRDs, Helm values).
+    for e in col.project.embedded_in(a.path()) {
+        let t = Some((loc(a, e.span), e.label()));
+        match &e.data {
+            EmbeddedData::Prometheus(p) => col.call(rule, Some(a), t, |r, cx| r.prometheus(cx, p)),
+            EmbeddedData::Rules(rf) => col.call(rule, Some(a), t, |r, cx| r.alert_rules(cx, rf)),
+            EmbeddedData::Alertmanager(am) => col.call(rule, Some(a), t, |r, cx| r.alertmanager(cx, am)),
+            EmbeddedData::Collector(c) => col.call(rule, Some(a), t, |r, cx| r.collector(cx, c)),
+        }
     }
 }
 

@@ -152,6 +152,14 @@ pub fn classify(path: &str, charts: &BTreeSet<String>) -> Option<ArtifactKind> {
     if lower == "package.json" {
         return Some(ArtifactKind::PackageJson);
     }
+    // Application-level dependency manifests (not vendored or third-party copies).
+    if crate::model::manifest::ManifestKind::of_name(name).is_some()
+        && !dirs
+            .iter()
+            .any(|d| matches!(*d, "third_party" | "third-party" | "vendored" | "external" | "bower_components"))
+    {
+        return Some(ArtifactKind::DependencyManifest);
+    }
     if lower == "makefile" || lower == "gnumakefile" || ext(&lower) == "mk" {
         return Some(ArtifactKind::Makefile);
     }
@@ -174,6 +182,13 @@ pub fn classify(path: &str, charts: &BTreeSet<String>) -> Option<ArtifactKind> {
         return Some(ArtifactKind::Nginx);
     }
     if is_yaml_name(&lower) {
+        if lower.starts_with("otel-collector")
+            || lower.starts_with("otelcol")
+            || lower.starts_with("otel-config")
+            || lower.starts_with("opentelemetry-collector")
+        {
+            return Some(ArtifactKind::OtelCollector);
+        }
         if lower.starts_with("alertmanager") {
             return Some(ArtifactKind::Alertmanager);
         }
@@ -246,5 +261,12 @@ mod tests {
         assert_eq!(k("docs/RUNBOOK.md"), Some(Markdown));
         assert_eq!(k("src/main.rs"), None);
         assert_eq!(k("kustomization.yaml"), Some(Kustomization));
+        assert_eq!(k("apps/api/requirements-prod.txt"), Some(DependencyManifest));
+        assert_eq!(k("go.mod"), Some(DependencyManifest));
+        assert_eq!(k("third_party/lib/go.mod"), None);
+        assert_eq!(k("Cargo.toml"), Some(DependencyManifest));
+        assert_eq!(k("src/otel-collector/otelcol-config.yml"), Some(OtelCollector));
+        assert_eq!(k("otel-collector-config.yaml"), Some(OtelCollector));
+        assert_eq!(k("monitoring/grafana/grafana.ini"), Some(Grafana));
     }
 }

@@ -84,6 +84,11 @@ pub fn classify_path(path: &str, kind: ArtifactKind) -> EnvInfo {
             return EnvInfo { env: Environment::Example, reason: format!("under example directory `{d}/`") };
         }
     }
+    // Helm chart-testing values (`charts/api/ci/*-values.yaml`, read by `ct lint/install`): test
+    // inputs for the chart, not a deployment's configuration.
+    if kind == ArtifactKind::HelmValues && dirs.last().is_some_and(|d| d.eq_ignore_ascii_case("ci")) {
+        return EnvInfo { env: Environment::Test, reason: "chart-testing values under `ci/`".to_owned() };
+    }
     // File-name markers. Env templates (`.env.production.example`) keep the environment they are
     // a template for: "example"/"template" words describe the role, not the environment.
     let skip_example_words = kind == ArtifactKind::EnvFile;
@@ -311,5 +316,10 @@ mod tests {
         assert_eq!(classify_path(".github/workflows/ci.yml", ArtifactKind::GithubWorkflow).env, Environment::Default);
         assert_eq!(classify_path(".github/workflows/test.yml", ArtifactKind::GithubWorkflow).env, Environment::Default);
         assert_eq!(classify_path(".gitlab-ci.yml", ArtifactKind::GitlabCi).env, Environment::Default);
+        assert_eq!(
+            classify_path("charts/prometheus/ci/19-values.yaml", ArtifactKind::HelmValues).env,
+            Environment::Test
+        );
+        assert_eq!(classify_path("charts/prometheus/values.yaml", ArtifactKind::HelmValues).env, Environment::Default);
     }
 }

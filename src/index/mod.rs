@@ -2,16 +2,21 @@
 //! helpers (environment classifier, secret and placeholder detectors, image linkage, reference
 //! resolver, masking). Built once, read-only, `Sync`.
 
+pub mod datastores;
+pub mod embedded;
 pub mod environment;
 pub mod files;
 pub mod images;
 pub mod kustomize;
 pub mod mask;
+pub mod mounts;
 pub mod placeholder;
 pub mod resolve;
 pub mod secrets;
 
-use crate::config::Settings;
+use std::collections::BTreeMap;
+
+use crate::config::{Capability, Settings};
 use crate::model::compose::ComposeService;
 use crate::model::k8s::K8sObject;
 use crate::model::workflow::Job;
@@ -19,8 +24,11 @@ use crate::model::{
     Artifact, ArtifactData, ArtifactKind, ComposeFile, Dockerfile, EnvFile, Environment, GitlabCi, K8sFile, Workflow,
 };
 
+pub use datastores::Datastore;
+pub use embedded::Embedded;
 pub use files::{FileMeta, FileSet};
 pub use images::ImageLinks;
+pub use mounts::Mounts;
 pub use resolve::Resolution;
 
 /// The whole repository, as the rules see it.
@@ -35,6 +43,14 @@ pub struct Project {
     pub images: ImageLinks,
     /// A git repository (index) was found: "tracked" is meaningful.
     pub has_git: bool,
+    /// Monitoring configs embedded in other files (ConfigMaps, `PrometheusRule` CRDs, Helm values), by host path.
+    pub embedded: Vec<Embedded>,
+    /// Which service loads which file (bind mounts, `COPY`, generators, includes).
+    pub mounts: Mounts,
+    /// Databases, caches and queues run or used (see [`datastores`]).
+    pub datastores: Vec<Datastore>,
+    /// Capabilities the configuration's `[provided]` section declares (capability → how).
+    pub provided: BTreeMap<Capability, String>,
 }
 
 impl Project {
@@ -48,13 +64,45 @@ impl Project {
     ) -> Project {
         artifacts.sort_by(|a, b| a.source.path.cmp(&b.source.path));
         kustomize::mark_patches(&mut artifacts);
-        let mut project = Project { root_name, files, artifacts, images: ImageLinks::default(), has_git };
+        let mut project = Project {
+            root_name,
+            files,
+            artifacts,
+            images: ImageLinks::default(),
+            has_git,
+            embedded: Vec::new(),
+            mounts: Mounts::default(),
+            datastores: Vec::new(),
+            provided: settings.provided.clone(),
+        };
         let envs = environment::classify_all(&project, settings);
         for (a, e) in project.artifacts.iter_mut().zip(envs) {
             a.env = e;
         }
         project.images = ImageLinks::build(&project);
+        project.embedded = project.audited().flat_map(embedded::extract).collect();
+        project.embedded.sort_by(|a, b| a.path.cmp(&b.path));
+        project.mounts = Mounts::build(&project);
+        Mounts::add_indirect(&mut project);
+        project.datastores = datastores::build(&project);
         project
+    }
+
+    /// Monitoring configs embedded in the file at `path` (`embedded` is sorted by path).
+    pub fn embedded_in<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a Embedded> + 'a {
+        let start = self.embedded.partition_point(|e| e.path.as_str() < path);
+        self.embedded.get(start..).unwrap_or(&[]).iter().take_while(move |e| e.path == path)
+    }
+
+    /// Databases, caches, queues and object stores (compose, Kubernetes, operators, Helm values,
+    /// managed services).
+    pub fn datastores(&self) -> &[Datastore] {
+        &self.datastores
+    }
+
+    /// How the platform provides a capability (`[provided]` in the configuration), if declared.
+    pub fn provided(&self, c: Capability) -> Option<&str> {
+        self.provided.get(&c).map(String::as_str)
     }
 
     pub fn artifact(&self, path: &str) -> Option<&Artifact> {
@@ -134,4 +182,31 @@ impl Project {
     pub fn resolve(&self, from_file: &str, base_dir: Option<&str>, path: &str) -> Resolution {
         resolve::resolve(&self.files, from_file, base_dir, path)
     }
+}
+
+/// Build a project from in-memory files (tests of index tables and rules).
+#[cfg(test)]
+pub(crate) fn project_from(files: &[(&str, &str)]) -> Project {
+    use std::sync::Arc;
+    let charts = crate::discover::classify::chart_dirs(files.iter().map(|(p, _)| *p));
+    let mut set = FileSet::default();
+    let mut artifacts = Vec::new();
+    for (path, text) in files {
+        set.insert((*path).to_owned(), FileMeta::default());
+        let Some(kind) = crate::discover::classify::classify(path, &charts) else { continue };
+        let src = crate::source::SourceFile::from_text(*path, *text);
+        let mut diags = Vec::new();
+        let (data, load_error) = crate::parse::parse_kind(kind, &src, &mut diags);
+        let mut a = Artifact {
+            kind,
+            source: Arc::new(src),
+            data,
+            env: crate::model::EnvInfo::default(),
+            tracked: false,
+            load_error,
+        };
+        a.kind = crate::parse::effective_kind(&a);
+        artifacts.push(a);
+    }
+    Project::build("test".to_owned(), set, artifacts, false, &Settings::new(std::path::PathBuf::from(".")))
 }

@@ -1,6 +1,7 @@
 //! The typed repository model: one type per artifact kind, every value with its span.
 //! No parsing code lives here (see `crate::parse`).
 
+pub mod alertmanager;
 pub mod compose;
 pub mod dockerfile;
 pub mod envfile;
@@ -8,6 +9,12 @@ pub mod gitlab;
 pub mod image;
 pub mod interp;
 pub mod k8s;
+pub mod manifest;
+pub mod markdown;
+pub mod nginx;
+pub mod prometheus;
+pub mod shell;
+pub mod telemetry;
 pub mod workflow;
 
 use std::fmt;
@@ -45,9 +52,13 @@ pub enum ArtifactKind {
     Alertmanager,
     Grafana,
     Loki,
+    /// OpenTelemetry Collector configuration (`otel-collector*.yaml`, `otelcol*.yaml`, or sniffed).
+    OtelCollector,
     ShellScript,
     Markdown,
     PackageJson,
+    /// `requirements*.txt`, `pyproject.toml`, `go.mod`, `Cargo.toml`, `pom.xml`, `build.gradle[.kts]`.
+    DependencyManifest,
     Makefile,
     /// A YAML file whose content did not identify it.
     Yaml,
@@ -73,9 +84,11 @@ impl ArtifactKind {
         ArtifactKind::Alertmanager,
         ArtifactKind::Grafana,
         ArtifactKind::Loki,
+        ArtifactKind::OtelCollector,
         ArtifactKind::ShellScript,
         ArtifactKind::Markdown,
         ArtifactKind::PackageJson,
+        ArtifactKind::DependencyManifest,
         ArtifactKind::Makefile,
         ArtifactKind::Yaml,
     ];
@@ -101,9 +114,11 @@ impl ArtifactKind {
             ArtifactKind::Alertmanager => "alertmanager",
             ArtifactKind::Grafana => "grafana",
             ArtifactKind::Loki => "loki",
+            ArtifactKind::OtelCollector => "otel-collector",
             ArtifactKind::ShellScript => "shell-script",
             ArtifactKind::Markdown => "markdown",
             ArtifactKind::PackageJson => "package-json",
+            ArtifactKind::DependencyManifest => "dependency-manifest",
             ArtifactKind::Makefile => "makefile",
             ArtifactKind::Yaml => "yaml",
         }
@@ -130,9 +145,11 @@ impl ArtifactKind {
             ArtifactKind::Alertmanager => "Alertmanager config",
             ArtifactKind::Grafana => "Grafana provisioning",
             ArtifactKind::Loki => "Loki/Promtail config",
+            ArtifactKind::OtelCollector => "OpenTelemetry Collector config",
             ArtifactKind::ShellScript => "Shell script",
             ArtifactKind::Markdown => "Markdown doc",
             ArtifactKind::PackageJson => "package.json",
+            ArtifactKind::DependencyManifest => "Dependency manifest",
             ArtifactKind::Makefile => "Makefile",
             ArtifactKind::Yaml => "Other YAML",
         }
@@ -167,6 +184,7 @@ impl ArtifactKind {
                 | ArtifactKind::Alertmanager
                 | ArtifactKind::Grafana
                 | ArtifactKind::Loki
+                | ArtifactKind::OtelCollector
                 | ArtifactKind::Yaml
         )
     }
@@ -247,12 +265,32 @@ pub enum ArtifactData {
     Workflow(Workflow),
     GitlabCi(GitlabCi),
     EnvFile(EnvFile),
-    /// Any YAML we keep as a tree without a typed view yet (Helm values, Prometheus, Kustomize…).
+    Nginx(nginx::NginxConfig),
+    Prometheus(WithYaml<prometheus::PrometheusConfig>),
+    PrometheusRules(WithYaml<prometheus::RuleFile>),
+    Alertmanager(WithYaml<alertmanager::AlertmanagerConfig>),
+    /// Grafana provisioning YAML or `grafana.ini` (whose `yaml` is empty).
+    Grafana(WithYaml<telemetry::GrafanaConfig>),
+    /// Loki, Promtail, OpenTelemetry Collector configs.
+    Collector(WithYaml<telemetry::CollectorConfig>),
+    /// `package.json` and the other dependency manifests.
+    Manifest(manifest::DependencyManifest),
+    ShellScript(shell::ShellScript),
+    Makefile(shell::Makefile),
+    Markdown(markdown::MarkdownDoc),
+    /// Any YAML we keep as a tree without a typed view yet (Helm values, Kustomize…).
     Yaml(crate::parse::yaml::YamlStream),
     /// Recorded (path, kind) without a structured model.
     Recorded,
     /// The file could not be loaded; a diagnostic says why.
     Unloadable,
+}
+
+/// A typed view together with the YAML tree it was read from (so `yaml` hooks still see it).
+#[derive(Debug, Default)]
+pub struct WithYaml<T> {
+    pub yaml: crate::parse::yaml::YamlStream,
+    pub view: T,
 }
 
 /// Why a file could not be (fully) loaded.

@@ -1,12 +1,20 @@
 //! Text → model, one module per kind. Errors are values: they become diagnostics (and, where the
 //! file matters, findings of the PARSE rule), never a crash.
 
+pub mod alertmanager;
 pub mod compose;
 pub mod dockerfile;
 pub mod envfile;
 pub mod gha_expr;
 pub mod gitlab;
+pub mod json;
 pub mod k8s;
+pub mod manifest;
+pub mod markdown;
+pub mod nginx;
+pub mod prometheus;
+pub mod shell;
+pub mod telemetry;
 pub mod workflow;
 pub mod yaml;
 pub mod yamlview;
@@ -15,7 +23,7 @@ use std::sync::Arc;
 
 use crate::discover::DiscoveredFile;
 use crate::finding::{Diagnostic, DiagnosticKind};
-use crate::model::{Artifact, ArtifactData, ArtifactKind, EnvInfo, LoadError};
+use crate::model::{Artifact, ArtifactData, ArtifactKind, EnvInfo, LoadError, WithYaml};
 use crate::source::SourceFile;
 
 /// Result of loading one file.
@@ -35,6 +43,12 @@ pub struct SchemaIssue {
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = bytes.get(..bytes.len().min(8192)).unwrap_or(bytes);
     memchr::memchr(0, head).is_some()
+}
+
+/// `.yml` / `.yaml` file name.
+fn is_yaml_path(path: &str) -> bool {
+    let l = path.to_ascii_lowercase();
+    l.ends_with(".yml") || l.ends_with(".yaml")
 }
 
 /// Text of a YAML file that is a template (Go/Jinja/Helm) rather than YAML.
@@ -127,6 +141,36 @@ pub fn parse_kind(
         }
         ArtifactKind::EnvFile => (ArtifactData::EnvFile(envfile::parse(src)), None),
         ArtifactKind::HelmTemplate => (ArtifactData::Recorded, None),
+        ArtifactKind::Nginx => {
+            let conf = nginx::parse(src);
+            for p in &conf.problems {
+                diagnostics.push(Diagnostic::new(
+                    path.clone(),
+                    Some(p.span.start.line),
+                    DiagnosticKind::Parse,
+                    format!("nginx: {}", p.message),
+                ));
+            }
+            (ArtifactData::Nginx(conf), None)
+        }
+        ArtifactKind::ShellScript => (ArtifactData::ShellScript(shell::parse(src)), None),
+        ArtifactKind::Makefile => (ArtifactData::Makefile(shell::parse_makefile(src)), None),
+        ArtifactKind::Markdown => (ArtifactData::Markdown(markdown::parse(src)), None),
+        ArtifactKind::PackageJson | ArtifactKind::DependencyManifest => {
+            let name = crate::index::files::file_name(&src.path);
+            let Some(mk) = crate::model::manifest::ManifestKind::of_name(name) else {
+                return (ArtifactData::Recorded, None);
+            };
+            let (m, problem) = manifest::parse(mk, src);
+            if let Some((line, msg)) = problem {
+                diagnostics.push(Diagnostic::new(path.clone(), Some(line), DiagnosticKind::Parse, msg));
+            }
+            (ArtifactData::Manifest(m), None)
+        }
+        ArtifactKind::Grafana if !is_yaml_path(&src.path) => (
+            ArtifactData::Grafana(WithYaml { yaml: yaml::YamlStream::default(), view: telemetry::grafana_ini(src) }),
+            None,
+        ),
         k if k.is_yaml() => {
             let stream = yaml::parse(&src.text);
             let mut load_error = None;
@@ -149,7 +193,7 @@ pub fn parse_kind(
                 ));
                 load_error = Some(LoadError { line: Some(e.pos.line), col: Some(e.pos.col), message });
             }
-            let kind = if k == ArtifactKind::Yaml { sniff_yaml(&stream) } else { k };
+            let kind = if k == ArtifactKind::Yaml { sniff_yaml(&stream) } else { refine_monitoring(k, &stream) };
             let data = match kind {
                 ArtifactKind::Compose => {
                     let (c, issues) = compose::from_yaml(stream);
@@ -170,6 +214,38 @@ pub fn parse_kind(
                     let (g, issues) = gitlab::from_yaml(stream);
                     schema(issues, diagnostics);
                     ArtifactData::GitlabCi(g)
+                }
+                ArtifactKind::Prometheus => {
+                    let mut r = yamlview::Reader::default();
+                    let view = stream.first().map(|root| prometheus::config(root, &mut r)).unwrap_or_default();
+                    schema(r.issues, diagnostics);
+                    ArtifactData::Prometheus(WithYaml { yaml: stream, view })
+                }
+                ArtifactKind::PrometheusRules => {
+                    let mut r = yamlview::Reader::default();
+                    let mut view = crate::model::prometheus::RuleFile::default();
+                    for d in &stream.documents {
+                        view.groups.extend(prometheus::rules(d.root(), &mut r).groups);
+                    }
+                    schema(r.issues, diagnostics);
+                    ArtifactData::PrometheusRules(WithYaml { yaml: stream, view })
+                }
+                ArtifactKind::Alertmanager => {
+                    let mut r = yamlview::Reader::default();
+                    let view = stream.first().map(|root| alertmanager::config(root, &mut r)).unwrap_or_default();
+                    schema(r.issues, diagnostics);
+                    ArtifactData::Alertmanager(WithYaml { yaml: stream, view })
+                }
+                ArtifactKind::Grafana => {
+                    let mut r = yamlview::Reader::default();
+                    let view = telemetry::grafana_yaml(&stream, &mut r);
+                    schema(r.issues, diagnostics);
+                    ArtifactData::Grafana(WithYaml { yaml: stream, view })
+                }
+                ArtifactKind::Loki | ArtifactKind::OtelCollector => {
+                    let ck = collector_kind(kind, &src.path);
+                    let view = telemetry::collector(ck, &stream);
+                    ArtifactData::Collector(WithYaml { yaml: stream, view })
                 }
                 _ => ArtifactData::Yaml(stream),
             };
@@ -206,7 +282,63 @@ pub fn sniff_yaml(stream: &yaml::YamlStream) -> ArtifactKind {
     } else if compose {
         ArtifactKind::Compose
     } else {
-        ArtifactKind::Yaml
+        sniff_monitoring(stream).unwrap_or(ArtifactKind::Yaml)
+    }
+}
+
+/// Monitoring configs recognised by shape: Prometheus server config, rule groups, Alertmanager
+/// config, OpenTelemetry Collector config.
+fn sniff_monitoring(stream: &yaml::YamlStream) -> Option<ArtifactKind> {
+    let root = stream.first()?;
+    if prometheus::looks_like_config(root) {
+        Some(ArtifactKind::Prometheus)
+    } else if prometheus::looks_like_rules(root) {
+        Some(ArtifactKind::PrometheusRules)
+    } else if alertmanager::looks_like_config(root) {
+        Some(ArtifactKind::Alertmanager)
+    } else if telemetry::looks_like_otel(root) {
+        Some(ArtifactKind::OtelCollector)
+    } else {
+        None
+    }
+}
+
+/// A file named like one monitoring config whose content is another (a `prometheus/rules.yml`
+/// holding a scrape config, a `PrometheusRule` manifest named `*-rules.yaml`): trust the content.
+fn refine_monitoring(kind: ArtifactKind, stream: &yaml::YamlStream) -> ArtifactKind {
+    if !matches!(
+        kind,
+        ArtifactKind::Prometheus
+            | ArtifactKind::PrometheusRules
+            | ArtifactKind::Alertmanager
+            | ArtifactKind::Loki
+            | ArtifactKind::OtelCollector
+            | ArtifactKind::Grafana
+    ) {
+        return kind;
+    }
+    let is_k8s = stream.documents.iter().any(|d| {
+        let r = d.root();
+        r.get_str("apiVersion").is_some() && r.get_str("kind").is_some()
+    });
+    if is_k8s {
+        return ArtifactKind::Kubernetes;
+    }
+    if matches!(kind, ArtifactKind::Loki | ArtifactKind::OtelCollector | ArtifactKind::Grafana) {
+        return kind;
+    }
+    sniff_monitoring(stream).unwrap_or(kind)
+}
+
+fn collector_kind(kind: ArtifactKind, path: &str) -> crate::model::telemetry::CollectorKind {
+    use crate::model::telemetry::CollectorKind;
+    let name = crate::index::files::file_name(path).to_ascii_lowercase();
+    if kind == ArtifactKind::OtelCollector {
+        CollectorKind::OtelCollector
+    } else if name.starts_with("promtail") {
+        CollectorKind::Promtail
+    } else {
+        CollectorKind::Loki
     }
 }
 
@@ -216,6 +348,12 @@ pub fn effective_kind(a: &Artifact) -> ArtifactKind {
     match (&a.data, a.kind) {
         (ArtifactData::Kubernetes(_), _) => ArtifactKind::Kubernetes,
         (ArtifactData::Compose(_), _) => ArtifactKind::Compose,
+        (ArtifactData::Prometheus(_), _) => ArtifactKind::Prometheus,
+        (ArtifactData::PrometheusRules(_), _) => ArtifactKind::PrometheusRules,
+        (ArtifactData::Alertmanager(_), _) => ArtifactKind::Alertmanager,
+        (ArtifactData::Collector(c), _) if c.view.kind == crate::model::telemetry::CollectorKind::OtelCollector => {
+            ArtifactKind::OtelCollector
+        }
         (_, k) => k,
     }
 }

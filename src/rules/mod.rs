@@ -14,14 +14,23 @@ pub mod dockerfile;
 pub mod env;
 pub mod helm;
 pub mod k8s;
+pub mod monitoring;
+pub mod nginx;
 pub mod repo;
 pub mod yaml;
 
 use crate::finding::{Confidence, Location, Related, Severity};
 use crate::index::Project;
+use crate::model::alertmanager::AlertmanagerConfig;
 use crate::model::compose::ComposeService;
 use crate::model::gitlab::GitlabJob;
 use crate::model::k8s::{Container, K8sObject, Workload};
+use crate::model::manifest::DependencyManifest;
+use crate::model::markdown::MarkdownDoc;
+use crate::model::nginx::{NginxConfig, Server as NginxServer};
+use crate::model::prometheus::{PrometheusConfig, RuleFile};
+use crate::model::shell::{Makefile, ShellScript};
+use crate::model::telemetry::{CollectorConfig, GrafanaConfig};
 use crate::model::workflow::{Job, Step};
 use crate::model::{Artifact, ComposeFile, Dockerfile, EnvFile, Environment, GitlabCi, K8sFile, Workflow};
 use crate::parse::yaml::YamlStream;
@@ -95,6 +104,48 @@ pub trait Rule: Send + Sync {
         NA
     }
     fn env_file(&self, cx: &mut Cx, env: &EnvFile) -> Checked {
+        NA
+    }
+    /// An nginx file (main configuration or fragment).
+    fn nginx(&self, cx: &mut Cx, conf: &NginxConfig) -> Checked {
+        NA
+    }
+    /// Each `server` block of an nginx file.
+    fn nginx_server(&self, cx: &mut Cx, conf: &NginxConfig, server: &NginxServer) -> Checked {
+        NA
+    }
+    /// A Prometheus server configuration: a standalone file, or one embedded in a ConfigMap or Helm
+    /// values (then `cx.artifact()` is the host file, whose spans the config's spans are).
+    fn prometheus(&self, cx: &mut Cx, cfg: &PrometheusConfig) -> Checked {
+        NA
+    }
+    /// Alerting/recording rule groups: a rule file, a `PrometheusRule` CRD, a ConfigMap key or Helm values.
+    fn alert_rules(&self, cx: &mut Cx, rules: &RuleFile) -> Checked {
+        NA
+    }
+    /// An Alertmanager configuration (standalone or embedded).
+    fn alertmanager(&self, cx: &mut Cx, cfg: &AlertmanagerConfig) -> Checked {
+        NA
+    }
+    /// Grafana provisioning YAML or `grafana.ini`.
+    fn grafana(&self, cx: &mut Cx, cfg: &GrafanaConfig) -> Checked {
+        NA
+    }
+    /// Loki / Promtail / OpenTelemetry Collector configs.
+    fn collector(&self, cx: &mut Cx, cfg: &CollectorConfig) -> Checked {
+        NA
+    }
+    /// `package.json` and other dependency manifests.
+    fn manifest(&self, cx: &mut Cx, manifest: &DependencyManifest) -> Checked {
+        NA
+    }
+    fn shell_script(&self, cx: &mut Cx, script: &ShellScript) -> Checked {
+        NA
+    }
+    fn makefile(&self, cx: &mut Cx, makefile: &Makefile) -> Checked {
+        NA
+    }
+    fn markdown(&self, cx: &mut Cx, doc: &MarkdownDoc) -> Checked {
         NA
     }
     /// Whole-repository checks (absences, cross-file relations). Runs once.
@@ -335,6 +386,8 @@ pub fn registry() -> Vec<Box<dyn Rule>> {
     env::register(&mut rules);
     repo::register(&mut rules);
     yaml::register(&mut rules);
+    nginx::register(&mut rules);
+    monitoring::register(&mut rules);
     rules.sort_by_key(|r| r.id());
     rules
 }

@@ -6,7 +6,7 @@ mod no_runbooks;
 mod suppression_without_reason;
 mod unloadable;
 
-pub use no_runbooks::runbook_evidence;
+pub use no_runbooks::{runbook_evidence, runbook_evidence_in};
 
 use super::Rule;
 

@@ -6,10 +6,11 @@ use regex::Regex;
 
 use crate::finding::Location;
 use crate::index::Project;
-use crate::model::ArtifactKind;
+use crate::model::markdown::MarkdownDoc;
+use crate::model::ArtifactData;
 use crate::rules::meta::RuleId;
 use crate::rules::{Checked, Cx, Rule, CHECKED, NA};
-use crate::source::Span;
+use crate::source::{SourceFile, Span};
 
 pub struct NoRunbooks;
 
@@ -17,25 +18,29 @@ static OPS_NAME: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)(runbook|playbook|incident|on-?call|operations|disaster|rollback|troubleshoot|sre|ops/)").ok()
 });
 static OPS_HEADING: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?im)^#{1,4}\s+.*\b(runbook|incident|rollback|roll back|disaster recovery|on-?call|escalation|troubleshoot|outage|restore)").ok()
+    Regex::new(r"(?i)\b(runbook|incident|rollback|roll back|disaster recovery|on-?call|escalation|troubleshoot|outage|restore)").ok()
 });
-static STEP: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?m)^\s*(\d+[.)]\s+\S|```|\$ \S)").ok());
 
-/// A doc that reads as an operational runbook with concrete steps: (line of its first ops
-/// heading or 1, description).
-pub fn runbook_evidence(path: &str, text: &str) -> Option<(u32, String)> {
+/// A doc that reads as an operational runbook with concrete steps (numbered actions or commands
+/// in shell blocks): (span of its first ops heading, or the file start; description).
+pub fn runbook_evidence_in(path: &str, doc: &MarkdownDoc) -> Option<(Span, String)> {
     let by_name = OPS_NAME.as_ref().is_some_and(|re| re.is_match(path));
-    let heading = OPS_HEADING.as_ref().and_then(|re| re.find(text));
+    let heading = OPS_HEADING.as_ref().and_then(|re| doc.headings.iter().find(|h| re.is_match(&h.text)));
     if !by_name && heading.is_none() {
         return None;
     }
-    let steps = STEP.as_ref().map_or(0, |re| re.find_iter(text).count());
+    let steps = doc.steps();
     if steps < 2 {
         return None;
     }
-    let line = heading
-        .map_or(1, |m| u32::try_from(text.get(..m.start()).unwrap_or("").matches('\n').count() + 1).unwrap_or(1));
-    Some((line, format!("`{path}` documents operational procedures with {steps} concrete steps")))
+    let span = heading.map_or(Span::file_start(), |h| h.span);
+    Some((span, format!("`{path}` documents operational procedures with {steps} concrete steps")))
+}
+
+/// [`runbook_evidence_in`] for raw text: (line, description).
+pub fn runbook_evidence(path: &str, text: &str) -> Option<(u32, String)> {
+    let doc = crate::parse::markdown::parse(&SourceFile::from_text(path, text));
+    runbook_evidence_in(path, &doc).map(|(span, d)| (span.start.line, d))
 }
 
 impl Rule for NoRunbooks {
@@ -48,9 +53,10 @@ impl Rule for NoRunbooks {
             return NA;
         }
         let mut found = false;
-        for a in project.audited().filter(|a| a.kind == ArtifactKind::Markdown) {
-            if let Some((line, text)) = runbook_evidence(a.path(), &a.source.text) {
-                cx.evidence(Some(Location::new(a.path(), Span::point(line, 1))), text);
+        for a in project.audited() {
+            let ArtifactData::Markdown(doc) = &a.data else { continue };
+            if let Some((span, text)) = runbook_evidence_in(a.path(), doc) {
+                cx.evidence(Some(Location::new(a.path(), span)), text);
                 found = true;
             }
         }
