@@ -140,3 +140,36 @@ fn report_snapshots() {
         });
     }
 }
+
+#[test]
+fn a_repository_that_ships_only_a_cli_image_is_not_asked_for_service_operations() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM rust:1.88-slim AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n\nFROM gcr.io/distroless/cc-debian12:nonroot\nCOPY --from=build /src/target/release/tool /tool\nENTRYPOINT [\"/tool\"]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.path().join(".dockerignore"), "target\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::cargo_bin("prodready")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .args(["audit", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let rules: Vec<String> = findings(&v).into_iter().map(|f| f.1).collect();
+    for r in ["MON001", "MON009", "MON010", "OPS001"] {
+        assert!(!rules.contains(&r.to_owned()), "{r} fired on a CLI-only repository: {rules:?}");
+    }
+    // …but a server image (it exposes a port) is.
+    std::fs::write(dir.path().join("Dockerfile"), "FROM nginx:1.25.4\nEXPOSE 80\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::cargo_bin("prodready")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .args(["audit", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}"));
+    let rules: Vec<String> = findings(&v).into_iter().map(|f| f.1).collect();
+    assert!(rules.contains(&"OPS001".to_owned()) && rules.contains(&"MON001".to_owned()), "{rules:?}");
+}

@@ -177,6 +177,22 @@ impl Project {
         self.audited().any(|a| a.kind.is_deployable())
     }
 
+    /// The repository runs long-lived services (as opposed to shipping only tools, CLIs or batch
+    /// images): a compose service that is not one-shot, a long-running Kubernetes workload, a Helm
+    /// chart, or a Dockerfile whose image exposes a port. Service-operations absences (no metrics,
+    /// no health checks, no runbooks…) apply only then.
+    pub fn runs_services(&self) -> bool {
+        use crate::model::dockerfile::Args;
+        self.compose_services().any(|(_, _, s)| !crate::rules::compose::is_one_shot(s))
+            || self.k8s_objects().any(|(_, o)| o.workload().is_some_and(|w| w.kind.is_long_running()))
+            || self.audited().any(|a| a.kind == ArtifactKind::HelmChart)
+            || self.dockerfiles().any(|(_, df)| {
+                df.final_stage().is_some_and(|st| {
+                    df.stage_instructions(st).any(|i| matches!(&i.args, Args::Expose(p) if !p.is_empty()))
+                })
+            })
+    }
+
     /// Resolve `path` as written in `from_file`, relative to `base_dir` (repository-relative dir;
     /// `None` = the directory of `from_file`).
     pub fn resolve(&self, from_file: &str, base_dir: Option<&str>, path: &str) -> Resolution {

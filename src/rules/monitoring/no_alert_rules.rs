@@ -48,7 +48,7 @@ impl Rule for NoAlertRules {
     }
 
     fn project(&self, cx: &mut Cx, project: &Project) -> Checked {
-        if !project.is_deployable() {
+        if !project.runs_services() {
             return NA;
         }
         if provided(cx, project, Capability::Alerting) {

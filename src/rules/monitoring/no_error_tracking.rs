@@ -15,7 +15,7 @@ impl Rule for NoErrorTracking {
     }
 
     fn project(&self, cx: &mut Cx, project: &Project) -> Checked {
-        if !project.is_deployable() {
+        if !project.runs_services() {
             return NA;
         }
         let declared = provided(cx, project, Capability::ErrorTracking) | provided(cx, project, Capability::Tracing);

@@ -63,7 +63,7 @@ impl Rule for NoHealthChecks {
     }
 
     fn project(&self, cx: &mut Cx, project: &Project) -> Checked {
-        if !project.is_deployable() {
+        if !project.runs_services() {
             return NA;
         }
         let explicit = find(project, |e| e == Environment::Production);

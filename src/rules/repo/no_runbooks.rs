@@ -49,7 +49,7 @@ impl Rule for NoRunbooks {
     }
 
     fn project(&self, cx: &mut Cx, project: &Project) -> Checked {
-        if !project.is_deployable() {
+        if !project.runs_services() {
             return NA;
         }
         let mut found = false;
